@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+// skiff-apiserver: the only door to Skiff's state. Flags follow kube-apiserver's names where one exists.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import pino from 'pino';
+import { parseDuration } from './api/duration.ts';
+import { LeaseFreshness } from './admission/fencing.ts';
+import { Registry } from './registry/registry.ts';
+import { bootstrapNamespaces } from './server/bootstrap.ts';
+import { buildApp } from './server/app.ts';
+import { TokenAuthenticator, tlsServerOptions } from './server/authn.ts';
+import { ensureCA, ensureServingCert } from './server/certs.ts';
+import { defaultPreferredAddressTypes } from './server/kubelet-proxy.ts';
+import { openSqliteStore } from './storage/sqlite-store.ts';
+
+interface Flags {
+  securePort: string;
+  bindAddress: string;
+  advertiseAddress?: string;
+  dataDir: string;
+  durability: 'normal' | 'full';
+  certDir?: string;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  clientCaFile?: string;
+  tokenAuthFile?: string;
+  serviceClusterIpRange: string;
+  etcdCompactionInterval: string;
+  compactionRetainRevisions: string;
+  compactionRetainAge: string;
+  maxRequestsInflight: string;
+  maxMutatingRequestsInflight: string;
+  kubeletClientCertificate?: string;
+  kubeletClientKey?: string;
+  kubeletCertificateAuthority?: string;
+  kubeletPreferredAddressTypes: string;
+  logLevel: string;
+}
+
+const program = new Command('skiff-apiserver')
+  .description('Skiff API server: the Kubernetes REST API on SQLite, with watch.')
+  .option('--secure-port <port>', 'port to serve HTTPS on', '6443')
+  .option('--bind-address <ip>', 'address to listen on', '0.0.0.0')
+  .option('--advertise-address <ip>', 'address to advertise to clients (default: the first non-loopback IPv4 address)')
+  .option('--data-dir <dir>', 'directory for the SQLite database and generated certificates', '/var/lib/skiff/apiserver')
+  .addOption(new Option('--durability <mode>', 'normal: acknowledged writes survive a process crash; full: they also survive power loss (synchronous=FULL)')
+    .choices(['normal', 'full']).default('normal'))
+  .option('--cert-dir <dir>', 'where the self-signed CA and serving certificate go when --tls-cert-file is not given (default: <data-dir>/pki)')
+  .option('--tls-cert-file <file>', 'serving certificate (PEM); generated from a local CA when absent')
+  .option('--tls-private-key-file <file>', 'serving key (PEM)')
+  .option('--client-ca-file <file>', 'accept client certificates signed by this CA (CN = user, O = groups)')
+  .option('--token-auth-file <file>', 'bearer tokens in kube-apiserver CSV format: token,user,uid,"group1,group2"')
+  .option('--service-cluster-ip-range <cidr>', 'Service ClusterIP range; its first address is in the serving certificate', '10.96.0.0/16')
+  .option('--etcd-compaction-interval <duration>', 'how often watch history is compacted', '5m')
+  .option('--compaction-retain-revisions <n>', 'compaction keeps at least this many of the newest revisions', '1000')
+  .option('--compaction-retain-age <duration>', 'compaction keeps at least this much recent history', '5m')
+  .option('--max-requests-inflight <n>', 'concurrent non-mutating requests before 429', '400')
+  .option('--max-mutating-requests-inflight <n>', 'concurrent mutating requests before 429', '200')
+  .option('--kubelet-client-certificate <file>', 'client certificate for connections to kubelets (logs, exec)')
+  .option('--kubelet-client-key <file>', 'client key for connections to kubelets')
+  .option('--kubelet-certificate-authority <file>', 'CA to verify kubelets\' serving certificates')
+  .option('--kubelet-preferred-address-types <types>', 'node address types to reach kubelets by, in order', defaultPreferredAddressTypes.join(','))
+  .option('--log-level <level>', 'pino log level', 'info')
+  .parse();
+
+const flags = program.opts<Flags>();
+const logger = pino({ name: 'skiff-apiserver', level: flags.logLevel });
+
+function firstServiceIP(cidr: string): string {
+  const [base] = cidr.split('/');
+  const octets = base.split('.').map(Number);
+  octets[3] += 1;
+  return octets.join('.');
+}
+
+function defaultAdvertiseAddress(): string {
+  for (const addrs of Object.values(os.networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+async function main(): Promise<void> {
+  const port = Number(flags.securePort);
+  const advertise = flags.advertiseAddress ?? defaultAdvertiseAddress();
+  const certDir = flags.certDir ?? path.join(flags.dataDir, 'pki');
+  let certPath = flags.tlsCertFile;
+  let keyPath = flags.tlsPrivateKeyFile;
+  if (!certPath || !keyPath) {
+    const ca = await ensureCA(certDir);
+    ({ certPath, keyPath } = await ensureServingCert(certDir, ca, {
+      serviceIP: firstServiceIP(flags.serviceClusterIpRange), extraIPs: [advertise], extraDNSNames: [],
+    }));
+    logger.info({ certDir }, 'serving with a certificate from the local CA');
+  }
+
+  const store = await openSqliteStore({
+    path: path.join(flags.dataDir, 'skiff.db'),
+    durability: flags.durability,
+    compactIntervalMs: parseDuration(flags.etcdCompactionInterval),
+    compactMinRetainRevisions: Number(flags.compactionRetainRevisions),
+    compactMinRetainMs: parseDuration(flags.compactionRetainAge),
+    logger,
+  });
+  const registry = new Registry(store);
+  const leases = new LeaseFreshness(store);
+  let ready = false;
+  const read = (file: string | undefined) => (file ? readFileSync(file, 'utf8') : undefined);
+  const { app } = buildApp({
+    logger,
+    registry,
+    store,
+    leases,
+    kubelet: {
+      certPem: read(flags.kubeletClientCertificate), keyPem: read(flags.kubeletClientKey),
+      caPem: read(flags.kubeletCertificateAuthority),
+      preferredAddressTypes: flags.kubeletPreferredAddressTypes.split(',').map((s) => s.trim()).filter(Boolean),
+    },
+    https: tlsServerOptions({ certPath, keyPath, clientCAPath: flags.clientCaFile }),
+    tokens: flags.tokenAuthFile ? new TokenAuthenticator(flags.tokenAuthFile) : undefined,
+    clientCA: flags.clientCaFile !== undefined,
+    advertiseAddress: `${advertise}:${port}`,
+    maxRequestsInflight: Number(flags.maxRequestsInflight),
+    maxMutatingRequestsInflight: Number(flags.maxMutatingRequestsInflight),
+    ready: () => ready,
+  });
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    await app.close();
+    leases.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  await bootstrapNamespaces(registry);
+  ready = true;
+  await app.listen({ port, host: flags.bindAddress });
+  logger.info({ port, bindAddress: flags.bindAddress, dataDir: flags.dataDir, durability: flags.durability }, 'skiff-apiserver serving');
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err }, 'skiff-apiserver failed to start');
+  process.exit(1);
+});

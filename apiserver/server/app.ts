@@ -1,0 +1,164 @@
+// The apiserver's HTTP surface: TLS, authentication, in-flight limits, one log line per request, Status errors,
+// and the route groups (health, discovery, OpenAPI, resources).
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { ApiError, errors, isApiError } from '../api/errors.ts';
+import type { LeaseFreshness } from '../admission/fencing.ts';
+import type { Registry } from '../registry/registry.ts';
+import type { Store } from '../storage/store.ts';
+import { authenticateRequest, type TokenAuthenticator, type UserInfo } from './authn.ts';
+import { maxBodyBytes, registerBodyParsers } from './body.ts';
+import { registerDiscoveryRoutes } from './discovery-routes.ts';
+import type { KubeletClientConfig } from './kubelet-proxy.ts';
+import { registerOpenAPIRoutes } from './openapi-routes.ts';
+import { registerResourceRoutes } from './resource-routes.ts';
+import { WatchSet } from './watch-stream.ts';
+
+export interface AppOptions {
+  logger: Logger;
+  registry: Registry;
+  store: Store;
+  leases: LeaseFreshness;
+  kubelet: KubeletClientConfig;
+  /** TLS material for the secure port; absent only in tests that exercise plain HTTP on loopback. */
+  https?: { key: Buffer; cert: Buffer; ca?: Buffer; requestCert: boolean; rejectUnauthorized: false; minVersion: 'TLSv1.2' };
+  tokens?: TokenAuthenticator;
+  clientCA: boolean;
+  /** The address clients reach the apiserver at (discovery's serverAddressByClientCIDRs). */
+  advertiseAddress: string;
+  maxRequestsInflight: number;
+  maxMutatingRequestsInflight: number;
+  /** Set once bootstrap has finished; /readyz answers 200 only then. */
+  ready: () => boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user?: UserInfo;
+    startedAt?: bigint;
+  }
+}
+
+/** Paths anyone may read, as kube's system:public-info-viewer role allows. */
+const publicPaths = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
+
+export interface ApiServerApp {
+  app: FastifyInstance;
+  watches: WatchSet;
+}
+
+export function buildApp(opts: AppOptions): ApiServerApp {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    // Fastify's own per-request lines are replaced by one line of ours (user, verb, resource, code, latency).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: maxBodyBytes,
+    https: opts.https ?? null,
+    // Keys like __proto__ in bodies are refused by our decoder; query strings stay plain.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+  const watches = new WatchSet();
+  let inflight = 0;
+  let inflightMutating = 0;
+
+  registerBodyParsers(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    request.startedAt = process.hrtime.bigint();
+    const path = request.url.split('?')[0];
+    const user = authenticateRequest(request.raw as Parameters<typeof authenticateRequest>[0], {
+      tokens: opts.tokens, clientCA: opts.clientCA,
+    });
+    if (user === 'invalid' || (user === null && !publicPaths.has(path))) {
+      throw errors.unauthorized();
+    }
+    if (user) request.user = user;
+    // Long-running requests (watches, log follows) don't count against the in-flight limits, as in kube.
+    if (isLongRunning(request)) return;
+    const mutating = request.method !== 'GET' && request.method !== 'HEAD';
+    if (mutating ? inflightMutating >= opts.maxMutatingRequestsInflight : inflight >= opts.maxRequestsInflight) {
+      reply.header('Retry-After', '1');
+      throw errors.tooManyRequests('Too many requests, please try again later.', 1);
+    }
+    if (mutating) inflightMutating++;
+    else inflight++;
+    reply.raw.once('close', () => {
+      if (mutating) inflightMutating--;
+      else inflight--;
+    });
+  });
+
+  app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
+
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    const apiError = toApiError(err);
+    if (apiError.code >= 500) request.log.error({ err }, 'request failed');
+    if (apiError.code === 429) reply.header('Retry-After', '1');
+    return reply.code(apiError.code).type('application/json').send(apiError.status);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const apiError = errors.pathNotFound(request.url.split('?')[0]);
+    return reply.code(404).send(apiError.status);
+  });
+
+  for (const path of ['/healthz', '/livez']) {
+    app.get(path, async (_req, reply) => reply.type('text/plain').send('ok'));
+  }
+  app.get('/readyz', async (_req, reply) => {
+    if (!opts.ready()) return reply.code(503).type('text/plain').send('[-]bootstrap not finished\nreadyz check failed');
+    return reply.type('text/plain').send('ok');
+  });
+
+  registerDiscoveryRoutes(app, { advertiseAddress: opts.advertiseAddress });
+  registerOpenAPIRoutes(app);
+  registerResourceRoutes(app, {
+    registry: opts.registry, store: opts.store, watches, leases: opts.leases, kubelet: opts.kubelet,
+  });
+
+  app.addHook('preClose', async () => watches.closeAll());
+  return { app, watches };
+}
+
+function isLongRunning(request: FastifyRequest): boolean {
+  const q = request.query as Record<string, string | undefined> | undefined;
+  if (q?.watch === 'true' || q?.watch === '1' || request.url.includes('/watch/')) return true;
+  return /\/log(\?|$)/.test(request.url) && (q?.follow === 'true' || q?.follow === '1');
+}
+
+function toApiError(err: unknown): ApiError {
+  if (isApiError(err)) return err;
+  const e = err as FastifyError;
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return errors.tooLarge(maxBodyBytes);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return errors.unsupportedMediaType(String(e.message.match(/: (.*)$/)?.[1] ?? ''));
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_TYPE':
+      return errors.badRequest(e.message);
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    const err4xx = errors.badRequest(e.message);
+    err4xx.status.code = e.statusCode;
+    return err4xx;
+  }
+  return errors.internal(e instanceof Error ? e.message : String(err));
+}
+
+function logRequest(request: FastifyRequest, reply: FastifyReply): void {
+  const started = request.startedAt ?? process.hrtime.bigint();
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const api = request.apiRequest;
+  request.log.info({
+    user: request.user?.name ?? 'system:anonymous',
+    verb: api?.verb ?? request.method.toLowerCase(),
+    resource: api ? [api.group, api.resource, api.subresource].filter(Boolean).join('/') : undefined,
+    namespace: api?.namespace || undefined,
+    name: api?.name || undefined,
+    path: api ? undefined : request.url.split('?')[0],
+    code: reply.statusCode,
+    ms: Math.round(ms * 10) / 10,
+  }, 'request');
+}

@@ -1,0 +1,55 @@
+# Installs what Skiff needs on a Debian machine, only when missing. Sourced by deploy/cluster and deploy/run-tests.
+
+skiff_log() { printf '[skiff] %s\n' "$*" >&2; }
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    skiff_log "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  skiff_log "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Node 20 or newer with npm; the machine is expected to have it (Debian's nodejs package is older).
+ensure_node() {
+  if ! command -v node >/dev/null || ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+    skiff_log "Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none))"
+    return 1
+  fi
+}
+
+# npm dependencies and the build (generated OpenAPI definitions, compiled JavaScript).
+ensure_build() {
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    skiff_log "npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+  skiff_log "npm run build"
+  npm run --silent build
+}
+
+ensure_kubectl() {
+  command -v kubectl >/dev/null && return 0
+  apt_install kubectl || { skiff_log "kubectl is not installed and apt-get could not install it"; return 1; }
+}
+
+# The Docker daemon: Debian's docker.io when missing; dockerd started in the background when nothing answers
+# on the socket and there is no systemd to start it.
+ensure_docker() {
+  command -v dockerd >/dev/null || apt_install docker.io
+  command -v iptables >/dev/null || apt_install iptables
+  if docker info >/dev/null 2>&1; then return 0; fi
+  if [ -d /run/systemd/system ] && systemctl start docker 2>/dev/null; then :; else
+    skiff_log "starting dockerd in the background (log: /var/log/skiff-dockerd.log)"
+    nohup dockerd >/var/log/skiff-dockerd.log 2>&1 &
+  fi
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  skiff_log "dockerd did not come up; see /var/log/skiff-dockerd.log"
+  return 1
+}
