@@ -11,6 +11,7 @@ import { Registry } from './registry/registry.ts';
 import { bootstrapNamespaces } from './server/bootstrap.ts';
 import { buildApp } from './server/app.ts';
 import { TokenAuthenticator, tlsServerOptions } from './server/authn.ts';
+import { alwaysAllowAuthenticated } from './server/authz.ts';
 import { ensureCA, ensureServingCert } from './server/certs.ts';
 import { defaultPreferredAddressTypes } from './server/kubelet-proxy.ts';
 import { openSqliteStore } from './storage/sqlite-store.ts';
@@ -119,8 +120,9 @@ async function main(): Promise<void> {
       preferredAddressTypes: flags.kubeletPreferredAddressTypes.split(',').map((s) => s.trim()).filter(Boolean),
     },
     https: tlsServerOptions({ certPath, keyPath, clientCAPath: flags.clientCaFile }),
-    tokens: flags.tokenAuthFile ? new TokenAuthenticator(flags.tokenAuthFile) : undefined,
+    tokens: flags.tokenAuthFile ? new TokenAuthenticator(flags.tokenAuthFile, { log: logger }) : undefined,
     clientCA: flags.clientCaFile !== undefined,
+    authorizer: alwaysAllowAuthenticated,
     advertiseAddress: `${advertise}:${port}`,
     maxRequestsInflight: Number(flags.maxRequestsInflight),
     maxMutatingRequestsInflight: Number(flags.maxMutatingRequestsInflight),

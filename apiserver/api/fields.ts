@@ -61,16 +61,19 @@ function supported(plural: string): Set<string> {
 /** Parses a field selector for a resource; bad syntax or an unsupported field is a 400 BadRequest. */
 export function parseFieldSelector(s: string, plural: string): FieldRequirement[] {
   const allowed = supported(plural);
+  const reqs = parseFieldTerms(s);
+  for (const r of reqs) if (!allowed.has(r.field)) throw errors.badRequest(`field label not supported: ${r.field}`);
+  return reqs;
+}
+
+/** The terms of a field selector, whatever the resource; bad syntax is a 400 BadRequest. */
+export function parseFieldTerms(s: string): FieldRequirement[] {
   const reqs: FieldRequirement[] = [];
   for (const term of splitTerms(s)) {
     if (term.trim() === '') continue;
     const m = /^(.*?)(!=|==|=)(.*)$/s.exec(term);
     if (!m) throw errors.badRequest(`invalid selector: '${s}'; can't understand '${term}'`);
-    const field = m[1].trim();
-    const operator = m[2] === '!=' ? '!=' : '=';
-    const value = unescape(m[3]);
-    if (!allowed.has(field)) throw errors.badRequest(`field label not supported: ${field}`);
-    reqs.push({ field, operator, value });
+    reqs.push({ field: m[1].trim(), operator: m[2] === '!=' ? '!=' : '=', value: unescape(m[3]) });
   }
   return reqs;
 }

@@ -7,10 +7,12 @@ import type { LeaseFreshness } from '../admission/fencing.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { Store } from '../storage/store.ts';
 import { authenticateRequest, type TokenAuthenticator, type UserInfo } from './authn.ts';
+import { forbidden, requestAttributesFrom, type Authorizer } from './authz.ts';
 import { maxBodyBytes, registerBodyParsers } from './body.ts';
 import { registerDiscoveryRoutes } from './discovery-routes.ts';
 import type { KubeletClientConfig } from './kubelet-proxy.ts';
 import { registerOpenAPIRoutes } from './openapi-routes.ts';
+import { watchRequested } from './request-info.ts';
 import { registerResourceRoutes } from './resource-routes.ts';
 import { WatchSet } from './watch-stream.ts';
 
@@ -24,6 +26,7 @@ export interface AppOptions {
   https?: { key: Buffer; cert: Buffer; ca?: Buffer; requestCert: boolean; rejectUnauthorized: false; minVersion: 'TLSv1.2' };
   tokens?: TokenAuthenticator;
   clientCA: boolean;
+  authorizer: Authorizer;
   /** The address clients reach the apiserver at (discovery's serverAddressByClientCIDRs). */
   advertiseAddress: string;
   maxRequestsInflight: number;
@@ -74,7 +77,15 @@ export function buildApp(opts: AppOptions): ApiServerApp {
     if (user === 'invalid' || (user === null && !publicPaths.has(path))) {
       throw errors.unauthorized();
     }
-    if (user) request.user = user;
+    // Credentials go no further than authentication (nothing downstream may forward them).
+    delete request.headers.authorization;
+    delete request.raw.headers.authorization;
+    if (user) {
+      request.user = user;
+      const attrs = requestAttributesFrom(request.method, request.url, user);
+      const decision = opts.authorizer.authorize(attrs);
+      if (!decision.allowed) throw forbidden(attrs, decision.reason);
+    }
     // Long-running requests (watches, log follows) don't count against the in-flight limits, as in kube.
     if (isLongRunning(request)) return;
     const mutating = request.method !== 'GET' && request.method !== 'HEAD';
@@ -123,8 +134,8 @@ export function buildApp(opts: AppOptions): ApiServerApp {
 
 function isLongRunning(request: FastifyRequest): boolean {
   const q = request.query as Record<string, string | undefined> | undefined;
-  if (q?.watch === 'true' || q?.watch === '1' || request.url.includes('/watch/')) return true;
-  return /\/log(\?|$)/.test(request.url) && (q?.follow === 'true' || q?.follow === '1');
+  if (watchRequested(q?.watch) || request.url.includes('/watch/')) return true;
+  return /\/log(\?|$)/.test(request.url) && watchRequested(q?.follow);
 }
 
 function toApiError(err: unknown): ApiError {

@@ -3,7 +3,7 @@
 //   /apis/{group}/{version}/{resource}/{name}/{subresource}        (cluster-scoped)
 // Everything the router needs to pick a handler and the authorizer needs to decide is here.
 
-export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection' | 'proxy';
 
 export interface ResourceRequest {
   group: string;
@@ -40,10 +40,14 @@ export function parseResourcePath(method: string, path: string, watchParam: bool
   const version = rest[0];
   rest = rest.slice(1);
 
-  // The deprecated /watch/ prefix form.
+  // The deprecated /watch/ and /proxy/ prefix forms name the verb in the path.
   let watchPrefix = false;
-  if (rest[0] === 'watch') {
-    watchPrefix = true;
+  let proxyPrefix = false;
+  if (rest[0] === 'watch' || rest[0] === 'proxy') {
+    // `/api/v1/watch` alone names no resource.
+    if (rest.length === 1) return undefined;
+    watchPrefix = rest[0] === 'watch';
+    proxyPrefix = rest[0] === 'proxy';
     rest = rest.slice(1);
   }
 
@@ -52,8 +56,11 @@ export function parseResourcePath(method: string, path: string, watchParam: bool
     namespace = rest[1];
     if (rest.length > 2 && !namespaceSubresources.has(rest[2])) rest = rest.slice(2);
   }
-  if (rest.length === 0 || rest.length > 3) return undefined;
-  const [resource, name = '', subresource = ''] = rest;
+  if (rest.length === 0) return undefined;
+  // Segments past the subresource belong to it (a proxied path), as in kube's RequestInfo.
+  const [resource, name = '', subresourceSegment = ''] = rest;
+  const subresource = proxyPrefix ? '' : subresourceSegment;
+  if (proxyPrefix) return { group, version, namespace, resource, name, subresource, verb: 'proxy' };
 
   let verb: Verb;
   switch (method) {
@@ -71,6 +78,12 @@ export function parseResourcePath(method: string, path: string, watchParam: bool
     default: return undefined;
   }
   return { group, version, namespace, resource, name, subresource, verb };
+}
+
+/** kube's boolean query parameters: present and not "0" or "false" (any case) means true; `?watch` alone too. */
+export function watchRequested(value: string | null | undefined): boolean {
+  if (value === null || value === undefined) return false;
+  return value !== '0' && value.toLowerCase() !== 'false';
 }
 
 function decodeSegment(s: string): string | undefined {

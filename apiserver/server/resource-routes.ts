@@ -18,7 +18,7 @@ import type { Store } from '../storage/store.ts';
 import { isRawBody, type RawBody } from './body.ts';
 import { proxyPodLog, type KubeletClientConfig } from './kubelet-proxy.ts';
 import { negotiate, partialObjectMetadata, type Rendering } from './negotiate.ts';
-import { parseResourcePath, type ResourceRequest } from './request-info.ts';
+import { parseResourcePath, watchRequested, type ResourceRequest } from './request-info.ts';
 import { parseIncludeObject, toTable } from './table.ts';
 import { serveWatch, type WatchSet } from './watch-stream.ts';
 
@@ -51,8 +51,9 @@ export function registerResourceRoutes(app: FastifyInstance, ctx: ResourceContex
 async function handle(ctx: ResourceContext, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const q = request.query as Query;
   const pathname = request.url.split('?')[0];
-  const info = parseResourcePath(request.method, pathname, q.watch === 'true' || q.watch === '1');
-  if (!info) throw errors.pathNotFound(pathname);
+  const info = parseResourcePath(request.method, pathname, watchRequested(q.watch));
+  // Proxying to pods, services and nodes is not served (yet): those paths are 404 like any unknown path.
+  if (!info || info.verb === 'proxy') throw errors.pathNotFound(pathname);
   const ri = resourceFor(info.group, info.version, info.resource);
   if (!ri) throw errors.pathNotFound(pathname);
   request.apiRequest = info;
@@ -127,7 +128,7 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
         await serveWatch(ctx.store, request.raw, reply.raw, {
           ri, namespace, filter: selectorFilter(ri, q, name) ?? (() => true),
           resourceVersion: q.resourceVersion,
-          allowWatchBookmarks: q.allowWatchBookmarks === 'true' || q.allowWatchBookmarks === '1',
+          allowWatchBookmarks: watchRequested(q.allowWatchBookmarks),
           sendInitialEvents: q.sendInitialEvents === undefined ? undefined : q.sendInitialEvents === 'true',
           timeoutSeconds: q.timeoutSeconds ? positiveInt(q.timeoutSeconds, 'timeoutSeconds') : undefined,
           rendering, includeObject: parseIncludeObject(q.includeObject),

@@ -17,7 +17,7 @@ export function defaultJob(job: Job): void {
   spec.parallelism ??= 1;
   spec.backoffLimit ??= typeof spec.backoffLimitPerIndex === 'number' ? maxInt32 : 6;
   const templateLabels = spec.template?.metadata?.labels;
-  if (templateLabels) {
+  if (templateLabels && Object.keys(templateLabels).length > 0) {
     job.metadata ??= {};
     if (Object.keys(job.metadata.labels ?? {}).length === 0) job.metadata.labels = { ...templateLabels };
   }

@@ -32,7 +32,7 @@ export function validateSelectorMatchesTemplate(
   } catch {
     return [];
   }
-  if (parsed !== 'nothing' && matchesSelector(parsed, labels)) return [];
+  if (matchesSelector(parsed, labels)) return [];
   return [fieldError.invalid(child(templatePath, 'metadata.labels'), labels ?? {}, '`selector` does not match template `labels`')];
 }
 

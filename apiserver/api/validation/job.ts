@@ -176,7 +176,7 @@ function validateGeneratedSelector(job: Job): FieldError[] {
   }
   try {
     const selector = selectorFromLabelSelector(spec.selector);
-    if (selector === 'nothing' || !matchesSelector(selector, expected)) {
+    if (!matchesSelector(selector, expected)) {
       errs.push(fieldError.invalid('spec.selector', spec.selector, '`selector` not auto-generated'));
     }
   } catch {

@@ -1,11 +1,11 @@
 // Resource names and quantities as they appear in resource lists (PVC requests, PV capacity, quota, limit
 // ranges, node capacity), after Kubernetes' validateResourceName family and ValidateResourceQuantityValue.
 import { fieldError, type FieldError } from '../errors.ts';
-import { compareQuantity, isNegative, milliValue, parseQuantity } from '../quantity.ts';
+import { compareQuantity, isNegative, milliValue, parseQuantity, type Quantity } from '../quantity.ts';
 import { invalidEach, isNegativeMessage } from './common.ts';
 import { isQualifiedName } from './names.ts';
 
-export type Quantity = ReturnType<typeof parseQuantity>;
+export type { Quantity };
 
 /** Parses a quantity in an object; a malformed one becomes an Invalid error at `path`. */
 export function readQuantity(value: unknown, path: string): { quantity?: Quantity; errors: FieldError[] } {

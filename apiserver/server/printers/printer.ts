@@ -25,6 +25,8 @@ export function humanAge(timestamp: string | undefined, now: number): string {
   if (!timestamp) return '<unknown>';
   const ms = now - Date.parse(timestamp);
   if (!Number.isFinite(ms)) return '<unknown>';
+  // Kubernetes prints a timestamp more than a second in the future as <invalid>.
+  if (ms < -1000) return '<invalid>';
   return humanDuration(Math.max(0, ms));
 }
 

@@ -10,4 +10,3 @@ export function containerCells(containers: readonly Container[] | undefined): [n
   const list = containers ?? [];
   return [list.map((c) => c.name).join(','), list.map((c) => c.image ?? '').join(',')];
 }
-

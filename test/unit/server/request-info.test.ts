@@ -25,7 +25,8 @@ describe('parseResourcePath', () => {
     ['GET', '/api', false, undefined],
     ['GET', '/apis/apps', false, undefined],
     ['GET', '/healthz', false, undefined],
-    ['GET', '/api/v1/namespaces/default/pods/a/b/c', false, undefined],
+    ['GET', '/api/v1/namespaces/default/pods/a/proxy/some/path', false, { name: 'a', subresource: 'proxy', verb: 'get' }],
+    ['GET', '/api/v1/proxy/namespaces/default/pods/a/x', false, { name: 'a', subresource: '', verb: 'proxy' }],
     ['GET', '/api/v1/namespaces/default/pods/%E0%A4%A', false, undefined],
   ];
   for (const [method, path, watch, want] of cases) {
