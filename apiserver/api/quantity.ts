@@ -1,18 +1,22 @@
-// resource.Quantity: exact fixed-point amounts ("100m", "1.5Gi", "1e3"), never floats. The value is held in
-// nano-units as a bigint, so every quantity Kubernetes accepts is exact; finer precision is rounded up (away
-// from zero), as Kubernetes rounds.
+// resource.Quantity: exact fixed-point amounts ("100m", "1.5Gi", "1e3"), never floats. Kubernetes keeps nine
+// decimal places and rounds anything finer up, away from zero ("0.1n" is 1n, "-0.1n" is -1n), so the value is
+// held exactly as a whole number of nano-units in a bigint. Parsing follows apimachinery's ParseQuantity, the
+// written form its canonical String(); where Skiff knowingly differs it says so below.
 
 export type QuantityFormat = 'DecimalSI' | 'BinarySI' | 'DecimalExponent';
 
 export interface Quantity {
   /** The amount × 10^9. */
   readonly nano: bigint;
-  /** How the quantity is written back: its input's family of suffix. */
+  /** The suffix family it is written back in: the input's, as Kubernetes remembers it. */
   readonly format: QuantityFormat;
 }
 
 export const quantityRegexMessage = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+export const quantityNumericMessage = 'unable to parse numeric part of quantity';
+export const quantitySuffixMessage = "unable to parse quantity's suffix";
 
+/** Thrown for text that is no quantity; the message is the one ParseQuantity returns. */
 export class QuantityError extends Error {
   constructor(message = quantityRegexMessage) {
     super(message);
@@ -21,47 +25,95 @@ export class QuantityError extends Error {
 }
 
 const nanoPerUnit = 1_000_000_000n;
-const maxNano = (2n ** 63n - 1n) * nanoPerUnit;
+/** Binary quantities are capped at 2^63-1 (ParseQuantity's maxAllowed); decimal ones are not. */
+const maxBinaryNano = (2n ** 63n - 1n) * nanoPerUnit;
+/**
+ * Skiff's own bound: Kubernetes accepts "1e1000000000" and then overflows or stalls on it. An exact value needs
+ * its digits, so values of 10^1000 and more (over 1000 integer digits) are refused as a numeric error.
+ */
+const maxIntegerDigits = 1000;
 
-const binarySuffixes: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
-const decimalSuffixes: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-const decimalSuffixByExponent = new Map(Object.entries(decimalSuffixes).map(([s, e]) => [e, s]));
+const binaryPowers: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
+const binarySuffixByPower = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+const decimalExponents: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+const decimalSuffixByExponent = new Map(Object.entries(decimalExponents).map(([s, e]) => [e, s]));
+const int64Pattern = /^[+-]?[0-9]+$/;
+const int64Max = 2n ** 63n - 1n;
 
-const shape = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/;
+function quantity(nano: bigint, format: QuantityFormat): Quantity {
+  return Object.freeze({ nano, format });
+}
 
+/**
+ * Parses a quantity. Numbers are read from their JavaScript text (so 1e21 reads as "1e+21"). Differences from
+ * Kubernetes, all about text it reads by accident rather than by its documented grammar: a number must have at
+ * least one digit (Kubernetes reads ".", "+", "e3" and "Gi" as zero), and values of 10^1000 and more are refused.
+ */
 export function parseQuantity(input: string | number): Quantity {
   const text = typeof input === 'number' ? numberText(input) : input;
-  const m = shape.exec(text);
-  if (!m || text.length === 0) throw new QuantityError();
-  const [, sign, whole, frac = '', suffix] = m;
-  if (whole.length === 0 && frac.length === 0) throw new QuantityError();
-  // The number part may hold at most one '.', which the pattern above already ensures.
-  const digits = BigInt(`${whole}${frac}` || '0');
-  let numerator = digits * nanoPerUnit;
-  let denominator = 10n ** BigInt(frac.length);
-  let format: QuantityFormat;
-  if (suffix in binarySuffixes) {
-    numerator *= 1024n ** BigInt(binarySuffixes[suffix]);
-    format = 'BinarySI';
-  } else if (suffix in decimalSuffixes) {
-    const exp = decimalSuffixes[suffix];
-    if (exp >= 0) numerator *= 10n ** BigInt(exp);
-    else denominator *= 10n ** BigInt(-exp);
-    format = 'DecimalSI';
-  } else if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
-    const exp = Number(suffix.slice(1));
-    if (!Number.isSafeInteger(exp) || Math.abs(exp) > 100) throw new QuantityError();
-    if (exp >= 0) numerator *= 10n ** BigInt(exp);
-    else denominator *= 10n ** BigInt(-exp);
-    format = 'DecimalExponent';
-  } else {
-    throw new QuantityError();
+  const { negative, whole, fraction, suffix } = scan(text);
+  const { base, exponent, format } = interpretSuffix(suffix);
+  // Kubernetes reads a number without digits as zero; its documented grammar (and Skiff) requires one.
+  if (whole.length === 0 && fraction.length === 0) throw new QuantityError();
+
+  const digits = `${whole}${fraction}`.replace(/^0+/, '');
+  if (digits === '') return quantity(0n, format);
+  let mantissa = BigInt(digits);
+  // value = mantissa × 10^scale, binary suffixes folded into the mantissa
+  let scale = -BigInt(fraction.length);
+  if (base === 2) mantissa <<= exponent;
+  else scale += exponent;
+  if (base === 10 && BigInt(digits.length) + scale > BigInt(maxIntegerDigits)) {
+    throw new QuantityError(quantityNumericMessage);
   }
-  // Round up what lies below a nano-unit, as Kubernetes rounds finer precision up.
-  let nano = numerator / denominator;
-  if (numerator % denominator !== 0n) nano += 1n;
-  if (nano > maxNano) nano = maxNano;
-  return { nano: sign === '-' ? -nano : nano, format };
+
+  let nano = toNano(mantissa, scale);
+  let resultFormat = format;
+  if (format === 'BinarySI') {
+    if (nano > maxBinaryNano) nano = maxBinaryNano;
+    // Below one, a binary suffix could only be shown rounded: Kubernetes switches such values to DecimalSI.
+    if (nano < nanoPerUnit) resultFormat = 'DecimalSI';
+  }
+  return quantity(negative ? -nano : nano, resultFormat);
+}
+
+/** mantissa × 10^scale in nano-units, rounded up: the finest precision Kubernetes keeps. */
+function toNano(mantissa: bigint, scale: bigint): bigint {
+  const shift = scale + 9n;
+  if (shift >= 0n) return mantissa * 10n ** shift;
+  const dropped = -shift;
+  // Far below a nano-unit: rounds up to exactly one, without building a huge divisor.
+  if (dropped > BigInt(mantissa.toString().length)) return 1n;
+  const divisor = 10n ** dropped;
+  return mantissa / divisor + (mantissa % divisor === 0n ? 0n : 1n);
+}
+
+interface Scanned { negative: boolean; whole: string; fraction: string; suffix: string }
+
+// The shape ParseQuantity scans: sign, digits, '.', digits, suffix letters, then a signed exponent's digits.
+const shape = /^([+-]?)([0-9]*)(?:\.([0-9]*))?([eEinumkKMGTP]*[+-]?[0-9]*)$/;
+
+function scan(text: string): Scanned {
+  const m = shape.exec(text);
+  if (!m) throw new QuantityError();
+  const [, sign, whole, fraction = '', suffix] = m;
+  return { negative: sign === '-', whole, fraction, suffix };
+}
+
+function interpretSuffix(suffix: string): { base: 2 | 10; exponent: bigint; format: QuantityFormat } {
+  if (Object.hasOwn(decimalExponents, suffix)) return { base: 10, exponent: BigInt(decimalExponents[suffix]), format: 'DecimalSI' };
+  if (Object.hasOwn(binaryPowers, suffix)) return { base: 2, exponent: BigInt(10 * binaryPowers[suffix]), format: 'BinarySI' };
+  if (suffix.length > 1 && (suffix[0] === 'e' || suffix[0] === 'E')) {
+    const digits = suffix.slice(1);
+    // Go reads the exponent with ParseInt(..., 64): a sign is allowed, anything past int64 is a suffix error.
+    if (int64Pattern.test(digits)) {
+      const exp = BigInt(digits);
+      if (exp <= int64Max && exp >= -int64Max - 1n) {
+        return { base: 10, exponent: exp, format: 'DecimalExponent' };
+      }
+    }
+  }
+  throw new QuantityError(quantitySuffixMessage);
 }
 
 function numberText(n: number): string {
@@ -80,7 +132,13 @@ export function isQuantity(input: unknown): boolean {
   }
 }
 
-/** The canonical form: no fractional digits, the largest suffix that keeps the value exact. */
+/**
+ * The canonical form (Quantity.String()): no fractional digits and the largest suffix that keeps the value
+ * exact, in the quantity's format family. BinarySI values below 1024 or with a fraction are written as DecimalSI.
+ * Kubernetes echoes some inputs it considers canonical verbatim ("+1", "01", "1.001": kubernetes#138165); Skiff
+ * always writes the canonical form. Past the largest suffix Kubernetes drops the suffix altogether (1000E
+ * becomes "1"); Skiff keeps the largest suffix and a longer number.
+ */
 export function formatQuantity(q: Quantity): string {
   if (q.nano === 0n) return '0';
   const sign = q.nano < 0n ? '-' : '';
@@ -88,49 +146,69 @@ export function formatQuantity(q: Quantity): string {
   if (q.format === 'BinarySI' && abs >= 1024n * nanoPerUnit && abs % nanoPerUnit === 0n) {
     let units = abs / nanoPerUnit;
     let power = 0;
-    while (power < 6 && units % 1024n === 0n) {
+    while (power < binarySuffixByPower.length - 1 && units % 1024n === 0n) {
       units /= 1024n;
       power++;
     }
-    const suffix = Object.keys(binarySuffixes).find((s) => binarySuffixes[s] === power) ?? '';
-    return `${sign}${units}${suffix}`;
+    return `${sign}${units}${binarySuffixByPower[power]}`;
   }
-  // Decimal: the largest multiple-of-three exponent that divides the value exactly.
-  let exponent = -9;
+  const { mantissa, exponent } = decimalParts(abs);
+  if (q.format === 'DecimalExponent') return `${sign}${mantissa}${exponent === 0 ? '' : `e${exponent}`}`;
+  if (exponent > 18) return `${sign}${mantissa * 10n ** BigInt(exponent - 18)}E`;
+  return `${sign}${mantissa}${decimalSuffixByExponent.get(exponent)}`;
+}
+
+/** abs nano-units as mantissa × 10^exponent, the exponent a multiple of three and as large as exactness allows. */
+function decimalParts(abs: bigint): { mantissa: bigint; exponent: number } {
   let mantissa = abs;
-  while (exponent < 18 && mantissa % 1000n === 0n) {
+  let exponent = -9;
+  while (mantissa % 1000n === 0n) {
     mantissa /= 1000n;
     exponent += 3;
   }
-  if (q.format === 'DecimalExponent') return `${sign}${mantissa}${exponent === 0 ? '' : `e${exponent}`}`;
-  return `${sign}${mantissa}${decimalSuffixByExponent.get(exponent) ?? ''}`;
+  return { mantissa, exponent };
 }
 
-function ceilDiv(a: bigint, b: bigint): bigint {
+/** a / b rounded up in magnitude, away from zero, as Kubernetes rounds (-1.5 rounds to -2). */
+function divideAwayFromZero(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return a % b !== 0n && a > 0n ? q + 1n : q;
+  if (a % b === 0n) return q;
+  return a > 0n ? q + 1n : q - 1n;
 }
 
-/** The value in thousandths, rounded up (MilliValue): what CPU limits are computed from. */
+/** MilliValue: the value in thousandths, rounded up away from zero. What CPU limits are computed from. */
 export function milliValue(q: Quantity): number {
-  return Number(ceilDiv(q.nano, 1_000_000n));
+  return Number(divideAwayFromZero(q.nano, 1_000_000n));
 }
 
-/** The value in whole units, rounded up (Value): what memory limits are computed from. */
+/** Value: the value in whole units, rounded up away from zero. What memory limits are computed from. */
 export function value(q: Quantity): number {
-  return Number(ceilDiv(q.nano, nanoPerUnit));
+  return Number(divideAwayFromZero(q.nano, nanoPerUnit));
+}
+
+/** RoundUp(scale): the value rounded away from zero to a multiple of 10^exponent (-3 for milli-units). */
+export function roundUpQuantity(q: Quantity, exponent: number): Quantity {
+  if (!Number.isInteger(exponent) || exponent <= -9) return q;
+  const step = 10n ** BigInt(exponent + 9);
+  return quantity(divideAwayFromZero(q.nano, step) * step, q.format);
 }
 
 export function compareQuantity(a: Quantity, b: Quantity): -1 | 0 | 1 {
   return a.nano < b.nano ? -1 : a.nano > b.nano ? 1 : 0;
 }
 
+/** a + b, in a's format; a zero takes b's format, as Quantity.Add does. */
 export function addQuantity(a: Quantity, b: Quantity): Quantity {
-  return { nano: a.nano + b.nano, format: a.format };
+  return quantity(a.nano + b.nano, a.nano === 0n ? b.format : a.format);
 }
 
+/** a - b, in a's format; a zero takes b's format, as Quantity.Sub does. */
 export function subQuantity(a: Quantity, b: Quantity): Quantity {
-  return { nano: a.nano - b.nano, format: a.format };
+  return quantity(a.nano - b.nano, a.nano === 0n ? b.format : a.format);
+}
+
+export function negateQuantity(q: Quantity): Quantity {
+  return quantity(-q.nano, q.format);
 }
 
 export function isNegative(q: Quantity): boolean {
@@ -141,10 +219,12 @@ export function isZero(q: Quantity): boolean {
   return q.nano === 0n;
 }
 
+/** NewMilliQuantity: `milli` thousandths (rounded to a whole number of them) in the given format. */
 export function quantityFromMilli(milli: number, format: QuantityFormat = 'DecimalSI'): Quantity {
-  return { nano: BigInt(Math.round(milli)) * 1_000_000n, format };
+  return quantity(BigInt(Math.round(milli)) * 1_000_000n, format);
 }
 
+/** NewQuantity: `units` whole units (rounded to a whole number) in the given format. */
 export function quantityFromValue(units: number, format: QuantityFormat = 'DecimalSI'): Quantity {
-  return { nano: BigInt(Math.round(units)) * nanoPerUnit, format };
+  return quantity(BigInt(Math.round(units)) * nanoPerUnit, format);
 }

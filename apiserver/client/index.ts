@@ -13,6 +13,8 @@
 //   await runWorkers(queue, 5, (key) => reconcile(key), { logger, signal });
 export * from './backoff.ts';
 export * from './cache.ts';
+export * from './component.ts';
+export * from './events.ts';
 export * from './fence.ts';
 export * from './informer.ts';
 export * from './informer-factory.ts';

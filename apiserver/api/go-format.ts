@@ -1,0 +1,36 @@
+// Kubernetes builds some messages with Go's fmt verbs: %q for a string, %#v for a []string. Clients match on
+// those messages, so the few places that quote values that way use these helpers instead of JSON.stringify.
+
+const namedEscapes: Record<string, string> = {
+  '\u0007': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u000b': '\\v', '\\': '\\\\', '"': '\\"',
+};
+
+// strconv.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
+const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
+/** Go's %q (strconv.Quote): printable characters as they are, everything else escaped. */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const named = namedEscapes[ch];
+    if (named) {
+      out += named;
+      continue;
+    }
+    if (printable.test(ch)) {
+      out += ch;
+      continue;
+    }
+    const code = ch.codePointAt(0) ?? 0;
+    if (code < 0x80) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code < 0x10000) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += `\\U${code.toString(16).padStart(8, '0')}`;
+  }
+  return `${out}"`;
+}
+
+/** Go's %#v of a []string: `[]string(nil)` for a nil slice, `[]string{"a", "b"}` otherwise. */
+export function goStringSlice(values: readonly string[] | undefined): string {
+  if (values === undefined) return '[]string(nil)';
+  return `[]string{${values.map(goQuote).join(', ')}}`;
+}
