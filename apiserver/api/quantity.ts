@@ -58,34 +58,47 @@ export function parseQuantity(input: string | number): Quantity {
 
   const digits = `${whole}${fraction}`.replace(/^0+/, '');
   if (digits === '') return quantity(0n, format);
-  let mantissa = BigInt(digits);
-  // value = mantissa × 10^scale, binary suffixes folded into the mantissa
-  let scale = -BigInt(fraction.length);
-  if (base === 2) mantissa <<= exponent;
-  else scale += exponent;
-  if (base === 10 && BigInt(digits.length) + scale > BigInt(maxIntegerDigits)) {
-    throw new QuantityError(quantityNumericMessage);
-  }
+  // value = digits × 10^scale (× 2^exponent for binary suffixes)
+  const scale = -BigInt(fraction.length) + (base === 10 ? exponent : 0n);
+  const integerDigits = BigInt(digits.length) + scale;
 
-  let nano = toNano(mantissa, scale);
+  let nano: bigint;
   let resultFormat = format;
-  if (format === 'BinarySI') {
+  if (base === 2) {
+    // Twenty integer digits exceed 2^63-1 before the suffix multiplies them: the cap applies.
+    nano = integerDigits > 19n ? maxBinaryNano : toNano(digits, scale + 9n, exponent);
     if (nano > maxBinaryNano) nano = maxBinaryNano;
     // Below one, a binary suffix could only be shown rounded: Kubernetes switches such values to DecimalSI.
     if (nano < nanoPerUnit) resultFormat = 'DecimalSI';
+  } else {
+    if (integerDigits > BigInt(maxIntegerDigits)) throw new QuantityError(quantityNumericMessage);
+    nano = toNano(digits, scale + 9n, 0n);
   }
   return quantity(negative ? -nano : nano, resultFormat);
 }
 
-/** mantissa × 10^scale in nano-units, rounded up: the finest precision Kubernetes keeps. */
-function toNano(mantissa: bigint, scale: bigint): bigint {
-  const shift = scale + 9n;
-  if (shift >= 0n) return mantissa * 10n ** shift;
+/**
+ * digits × 2^binaryPower × 10^shift, rounded up: the amount in nano-units, the finest precision Kubernetes
+ * keeps. Digits below that precision only decide the rounding, so they are dropped as text before any bigint
+ * is built: a 3 MB fraction costs a scan, not a 3 MB multiplication.
+ */
+function toNano(digits: string, shift: bigint, binaryPower: bigint): bigint {
+  if (shift >= 0n) return (BigInt(digits) << binaryPower) * 10n ** shift;
   const dropped = -shift;
-  // Far below a nano-unit: rounds up to exactly one, without building a huge divisor.
-  if (dropped > BigInt(mantissa.toString().length)) return 1n;
-  const divisor = 10n ** dropped;
-  return mantissa / divisor + (mantissa % divisor === 0n ? 0n : 1n);
+  if (binaryPower > dropped) {
+    // digits × 2^(p-d) / 5^d: few digits, since a binary suffix leaves at most ~70 decimal places to drop.
+    const n = BigInt(digits) << (binaryPower - dropped);
+    const divisor = 5n ** dropped;
+    return n / divisor + (n % divisor === 0n ? 0n : 1n);
+  }
+  // digits × 2^p / 10^d = (digits / 10^(d-p)) / 5^p: cut d-p digits off the text, remembering whether any was
+  // non-zero, then divide by 5^p; any remainder anywhere rounds up.
+  const cut = dropped - binaryPower;
+  const keep = BigInt(digits.length) - cut;
+  const kept = keep > 0n ? BigInt(digits.slice(0, Number(keep))) : 0n;
+  const droppedNonZero = keep > 0n ? /[1-9]/.test(digits.slice(Number(keep))) : true;
+  const divisor = 5n ** binaryPower;
+  return kept / divisor + (kept % divisor !== 0n || droppedNonZero ? 1n : 0n);
 }
 
 interface Scanned { negative: boolean; whole: string; fraction: string; suffix: string }

@@ -27,6 +27,8 @@ interface Seen {
 const eventsResource = resourceFor('', 'v1', 'events')!;
 const aggregationWindowMs = 10 * 60 * 1000;
 const maxRemembered = 4096;
+/** kube truncates event messages to this many characters. */
+const maxMessageLength = 1024;
 
 export class EventRecorder {
   private readonly client: RestClient;
@@ -44,8 +46,9 @@ export class EventRecorder {
   }
 
   /** Records an event about `obj`; never throws (events are best effort, as in Kubernetes). */
-  event(obj: ApiObject, type: EventType, reason: string, message: string, fieldPath?: string): void {
+  event(obj: ApiObject, type: EventType, reason: string, fullMessage: string, fieldPath?: string): void {
     const ref = referenceTo(obj, fieldPath);
+    const message = fullMessage.length > maxMessageLength ? `${fullMessage.slice(0, maxMessageLength - 3)}...` : fullMessage;
     // Events are written one at a time so a repeat always finds the Event its predecessor created.
     this.pending = this.pending.then(() => this.write(ref, type, reason, message)).catch((err: unknown) => {
       this.logger?.warn({ err: (err as Error).message, reason, object: `${ref.namespace ?? ''}/${ref.name ?? ''}` }, 'could not record event');

@@ -1,28 +1,29 @@
 // The container runtime over the Docker Engine API (dockerode on the local socket). Only I/O lives here: what to ask
 // Docker for is decided by the pure modules beside it (docker-create-options, docker-state, docker-stream,
-// resolv-conf), and callers see only the ContainerRuntime interface and its errors.
+// resolv-conf), exec has its own file (docker-exec), and callers see only the ContainerRuntime interface and its
+// errors (docker-errors).
 import { readFile, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, Readable, Writable, pipeline, type Duplex } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import Docker from 'dockerode';
 import { parseImageReference } from '../../apiserver/api/image-reference.ts';
 import { defaultLogger, type Logger } from '../../apiserver/client/logger.ts';
 import { containerCreateOptions, defaultLogSettings, sandboxCreateOptions, type LogSettings } from './docker-create-options.ts';
 import { statsFromSample, statusFromInspect, summaryFromListing } from './docker-state.ts';
-import { MergedFrames, demuxBuffer, readJsonProgress, splitFrames } from './docker-stream.ts';
+import { createNotFoundReason, errorMessage, statusOf, translate } from './docker-errors.ts';
+import { openExec, runExec } from './docker-exec.ts';
+import { MergedFrames, demuxBuffer, readJsonProgress } from './docker-stream.ts';
 import { applyOomFloor, capSysResource, hasEffectiveCapability } from './oom-restriction.ts';
 import { formatResolvConf } from './resolv-conf.ts';
 import { ContainerRuntimeError, ImagePullError } from './runtime.ts';
 import type {
   ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ContainerSummary, ExecOptions, ExecResult,
-  ExecSession, ImageSummary, ImportOptions, LogOptions, PullProgress, RegistryAuth, RuntimeErrorReason, RuntimeVersion,
+  ExecSession, ImageSummary, ImportOptions, LogOptions, PullProgress, RegistryAuth, RuntimeVersion,
   SandboxConfig, SandboxInfo,
 } from './runtime.ts';
 import { bindExposes } from './socket-guard.ts';
 
 export const defaultDockerSocket = '/var/run/docker.sock';
-/** Exec probes and hooks keep at most this much of each stream, as the kubelet caps probe output (10 KiB). */
-export const execOutputLimit = 10 * 1024;
 
 export interface DockerRuntimeOptions {
   socketPath?: string;
@@ -34,40 +35,6 @@ export interface DockerRuntimeOptions {
    * default, restricts when the kubelet lacks CAP_SYS_RESOURCE, without which runc cannot lower the score.
    */
   restrictOomScoreAdj?: boolean | 'auto';
-}
-
-interface DockerodeError {
-  statusCode?: number;
-  code?: string;
-  json?: { message?: string } | string | null;
-  message?: string;
-}
-
-function errorMessage(err: unknown): string {
-  const e = err as DockerodeError;
-  if (e && typeof e.json === 'object' && e.json && typeof e.json.message === 'string') return e.json.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
-function statusOf(err: unknown): number | undefined {
-  const code = (err as DockerodeError | undefined)?.statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
-const unreachableCodes = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE']);
-
-/** Docker's answer as one of our reasons; `notFound` says what a 404 means for this call. */
-function translate(err: unknown, what: string, notFound: RuntimeErrorReason = 'NotFound'): ContainerRuntimeError {
-  if (err instanceof ContainerRuntimeError) return err;
-  const statusCode = statusOf(err);
-  const message = `${what}: ${errorMessage(err)}`;
-  const code = (err as DockerodeError | undefined)?.code;
-  let reason: RuntimeErrorReason = 'Failed';
-  if (statusCode === 404) reason = notFound;
-  else if (statusCode === 409) reason = 'Conflict';
-  else if (statusCode === 400) reason = 'InvalidConfig';
-  else if (statusCode === undefined && code !== undefined && unreachableCodes.has(code)) reason = 'Unavailable';
-  return new ContainerRuntimeError(reason, message, { statusCode, cause: err });
 }
 
 export class DockerRuntime implements ContainerRuntime {
@@ -109,10 +76,15 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async pullImage(ref: string, onProgress?: (p: PullProgress) => void, auth?: RegistryAuth): Promise<void> {
+    const parsed = parseImageReference(ref);
+    if (!parsed) throw new ImagePullError(ref, `pull ${ref}: invalid image reference`);
     this.#logger.info({ image: ref }, 'pulling image');
+    // A digest travels in the tag parameter; no tag and no digest means latest, as in Kubernetes.
+    const query = { fromImage: parsed.repository, tag: parsed.digest || parsed.tag || 'latest' };
     let stream: NodeJS.ReadableStream;
     try {
-      stream = await this.#docker.pull(ref, auth ? { authconfig: auth } : {});
+      // Credentials go in the X-Registry-Auth header (createImage's first argument), never in the query string.
+      stream = auth ? await this.#docker.createImage(auth, query) : await this.#docker.createImage(query);
     } catch (err) {
       throw new ImagePullError(ref, `pull ${ref}: ${errorMessage(err)}`, { statusCode: statusOf(err), cause: err });
     }
@@ -153,7 +125,7 @@ export class DockerRuntime implements ContainerRuntime {
       const resources = applyOomFloor(config.resources, await this.oomScoreAdjFloor());
       container = await this.#docker.createContainer(sandboxCreateOptions({ ...config, resources }, this.#logSettings));
     } catch (err) {
-      throw translate(err, `create sandbox ${config.name}`, 'ImageNotFound');
+      throw translate(err, `create sandbox ${config.name}`, createNotFoundReason(err));
     }
     try {
       await container.start();
@@ -184,8 +156,7 @@ export class DockerRuntime implements ContainerRuntime {
       const container = await this.#docker.createContainer(options);
       return container.id;
     } catch (err) {
-      const notFound = /no such image/i.test(errorMessage(err)) ? 'ImageNotFound' : 'NotFound';
-      throw translate(err, `create container ${config.name}`, notFound);
+      throw translate(err, `create container ${config.name}`, createNotFoundReason(err));
     }
   }
 
@@ -286,111 +257,11 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async execInContainer(id: string, cmd: string[], options: ExecOptions): Promise<ExecSession> {
-    return (await this.#startExec(id, cmd, options)).session;
-  }
-
-  async #startExec(id: string, cmd: string[], options: ExecOptions): Promise<{ session: ExecSession; exec: Docker.Exec }> {
-    const stdinWanted = options.stdin ?? false;
-    const tty = options.tty ?? false;
-    let exec: Docker.Exec;
-    let socket: Duplex;
-    try {
-      exec = await this.#docker.getContainer(id).exec({
-        Cmd: cmd, AttachStdin: stdinWanted, AttachStdout: true, AttachStderr: true, Tty: tty,
-      });
-      // Hijacked: the HTTP connection becomes a raw duplex, stdin one way and the (framed) output the other.
-      socket = await exec.start({ hijack: true, stdin: stdinWanted, Tty: tty });
-    } catch (err) {
-      throw translate(err, `exec in ${id}`);
-    }
-    const ended = new Promise<void>((resolve) => {
-      socket.once('end', resolve);
-      socket.once('close', resolve);
-      socket.once('error', () => resolve());
-    });
-
-    let stdout: Readable;
-    let stderr: Readable;
-    if (tty) {
-      const out = new PassThrough();
-      socket.pipe(out);
-      stdout = out;
-      stderr = Readable.from([]);
-    } else {
-      ({ stdout, stderr } = splitFrames(socket));
-    }
-    const stdin = stdinWanted
-      ? new Writable({
-        write(chunk: Buffer, _enc, done) {
-          socket.write(chunk, (err?: Error | null) => done(err ?? null));
-        },
-        // Half-close: Docker sees EOF and closes the process's stdin; the output keeps flowing.
-        final(done) {
-          socket.end();
-          done();
-        },
-      })
-      : undefined;
-
-    const session: ExecSession = {
-      stdin,
-      stdout,
-      stderr,
-      resize: async ({ cols, rows }) => {
-        if (!tty) return;
-        try {
-          await exec.resize({ h: rows, w: cols });
-        } catch (err) {
-          throw translate(err, `resize exec in ${id}`);
-        }
-      },
-      wait: async () => {
-        await ended;
-        return exitCodeOf(exec);
-      },
-      close: () => {
-        socket.destroy();
-      },
-    };
-    return { session, exec };
+    return (await openExec(this.#docker.getContainer(id), cmd, options)).session;
   }
 
   async execSync(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
-    const { session, exec } = await this.#startExec(id, cmd, {});
-    const stdout = collect(session.stdout, execOutputLimit);
-    const stderr = collect(session.stderr, execOutputLimit);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    try {
-      const outcome = await Promise.race([session.wait(), timedOut]);
-      if (outcome === 'timeout') {
-        session.close();
-        await this.#killTimedOutExec(exec, id);
-        return { exitCode: null, stdout: await stdout, stderr: await stderr, timedOut: true };
-      }
-      return { exitCode: outcome, stdout: await stdout, stderr: await stderr, timedOut: false };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /**
-   * Docker cannot stop an exec, so a probe command that hangs would stay behind (and pile up, one per period). The
-   * kubelet shares the host with the daemon, so it kills the process by its host PID, after checking through
-   * /proc that this PID really belongs to the container's cgroup.
-   */
-  async #killTimedOutExec(exec: Docker.Exec, containerId: string): Promise<void> {
-    try {
-      const info = await exec.inspect();
-      if (!info.Running || !info.Pid) return;
-      const cgroups = await readFile(`/proc/${info.Pid}/cgroup`, 'utf8');
-      if (!cgroups.includes(info.ContainerID || containerId)) return;
-      process.kill(info.Pid, 'SIGKILL');
-    } catch (err) {
-      this.#logger.debug({ container: containerId, err: errorMessage(err) }, 'could not kill timed-out exec');
-    }
+    return runExec(this.#docker.getContainer(id), cmd, timeoutMs, this.#logger);
   }
 
   async containerStats(id: string): Promise<ContainerStats> {
@@ -422,30 +293,4 @@ function progressOf(event: Record<string, unknown>): PullProgress {
   if (typeof detail.current === 'number') p.current = detail.current;
   if (typeof detail.total === 'number') p.total = detail.total;
   return p;
-}
-
-/** The output ends a moment before Docker records the exit; ask until it has. */
-async function exitCodeOf(exec: Docker.Exec): Promise<number> {
-  for (let attempt = 0; ; attempt++) {
-    const info = await exec.inspect();
-    if (!info.Running && info.ExitCode !== null) return info.ExitCode;
-    if (attempt >= 200) throw new ContainerRuntimeError('Failed', `exec ${exec.id} still running after its output ended`);
-    await new Promise((r) => setTimeout(r, Math.min(5 * (attempt + 1), 50)));
-  }
-}
-
-/** Reads a stream to its end, keeping the first `limit` bytes (the rest is drained so the process never blocks). */
-async function collect(stream: Readable, limit: number): Promise<string> {
-  const kept: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream) {
-      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-      if (size < limit) kept.push(buf.subarray(0, limit - size));
-      size += buf.length;
-    }
-  } catch {
-    // A closed connection (timeout) ends the output early; what arrived is still worth reporting.
-  }
-  return Buffer.concat(kept).toString('utf8');
 }

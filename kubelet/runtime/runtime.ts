@@ -191,7 +191,10 @@ export interface ExecSession {
   /** Present when opened with `stdin`; ending it closes the process's stdin. */
   stdin: Writable | undefined;
   stdout: Readable;
-  /** With a TTY the terminal merges both streams into stdout, and this one ends empty. */
+  /**
+   * With a TTY the terminal merges both streams into stdout, and this one ends empty. Read both: a stream nobody
+   * reads fills up and holds the other one back.
+   */
   stderr: Readable;
   /** Resizes the TTY (no effect without one). */
   resize(size: { cols: number; rows: number }): Promise<void>;
@@ -271,7 +274,10 @@ export interface ContainerRuntime {
   /** Every container, exited ones included, carrying all the given labels (`{}` lists everything). */
   listContainers(labelFilter: Record<string, string>): Promise<ContainerSummary[]>;
 
-  /** The container's output as one text stream (stdout and stderr interleaved as written). */
+  /**
+   * The container's output as one text stream: stdout and stderr interleaved in the order the runtime received
+   * them (lines written to both streams at the same instant may swap, as with `docker logs`).
+   */
   containerLogs(id: string, options: LogOptions): Promise<Readable>;
   execInContainer(id: string, cmd: string[], options: ExecOptions): Promise<ExecSession>;
   /** Runs a command to completion (exec probes, lifecycle hooks); output is capped at 10 KiB per stream. */

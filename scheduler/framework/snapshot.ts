@@ -107,16 +107,17 @@ export class Snapshot {
   }
 
   /**
-   * Adds or replaces a pod as the informer reports it: a pod bound to a node counts there; an unbound or
-   * terminated (Succeeded/Failed) pod counts nowhere.
+   * Adds or replaces a pod as the informer reports it: a pod bound to a node counts there, a terminated
+   * (Succeeded/Failed) pod counts nowhere. An update of a still unbound pod changes nothing: if the pod is
+   * assumed, its binding is on its way.
    */
   addPod(pod: Pod): void {
-    const nodeName = pod.spec?.nodeName;
-    if (!nodeName || isTerminated(pod)) {
+    if (isTerminated(pod)) {
       this.removePod(pod);
       return;
     }
-    this.place(podInfoOf(pod), nodeName);
+    const nodeName = pod.spec?.nodeName;
+    if (nodeName) this.place(podInfoOf(pod), nodeName);
   }
 
   updatePod(pod: Pod): void {
@@ -125,6 +126,10 @@ export class Snapshot {
 
   /** Counts a pod on a node before its binding is confirmed (kube's AssumePod); addPod later replaces it. */
   assumePod(pod: Pod, nodeName: string): void {
+    if (isTerminated(pod)) {
+      this.removePod(pod);
+      return;
+    }
     this.place(podInfoOf(pod), nodeName);
   }
 

@@ -99,7 +99,7 @@ function computeScoreState(state: CycleState, filtered: readonly NodeInfo[]): Sc
   const weights = constraints.map((c, i) => Math.log((c.isHostname ? filtered.length - ignored.size : valueCounts[i].size) + 2));
   // Per-node (hostname) counts are taken in score; other domains are summed here over every node, but only the
   // domains some candidate node is in matter.
-  const domainConstraints = constraints.map((c, i) => i).filter((i) => !constraints[i].isHostname);
+  const domainConstraints = constraints.map((_c, i) => i).filter((i) => !constraints[i].isHostname);
   if (domainConstraints.length > 0) {
     const everyNode = constraints.map((c) => includesEveryNode(c, pod));
     for (const node of all) {

@@ -111,8 +111,6 @@ describe('NodeAffinity filter', () => {
     const pinned = makePod('ds', { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [
       { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['bare'] }] },
     ] } } } });
-    const state = { podInfo: undefined };
-    void state;
     assert.deepEqual(filterReasons(nodeAffinity, pinned, s), { 'ssd-small': reason, 'hdd-big': reason, bare: '' });
     const conflict = makePod('c', { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [
       { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['a'] }, { key: 'metadata.name', operator: 'In', values: ['b'] }] },
