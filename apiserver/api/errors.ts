@@ -57,7 +57,8 @@ const typeText: Record<FieldErrorType, string> = {
 /** Renders a field error the way apimachinery's field.Error.Error() does. */
 export function formatFieldError(e: FieldError): string {
   const head = `${e.field}: ${typeText[e.type]}`;
-  const showValue = e.value !== undefined && e.type !== 'FieldValueRequired' && e.type !== 'FieldValueForbidden';
+  // As apimachinery 1.32: Required, Forbidden and TooLong errors don't repeat the value.
+  const showValue = e.value !== undefined && e.type !== 'FieldValueRequired' && e.type !== 'FieldValueForbidden' && e.type !== 'FieldValueTooLong';
   const value = showValue ? `: ${typeof e.value === 'string' ? JSON.stringify(e.value) : formatValue(e.value)}` : '';
   return `${head}${value}${e.detail ? `: ${e.detail}` : ''}`;
 }

@@ -33,7 +33,8 @@ export function translate(err: unknown, what: string, notFound: RuntimeErrorReas
   let reason: RuntimeErrorReason = 'Failed';
   if (statusCode === 404) reason = notFound;
   else if (statusCode === 409) reason = 'Conflict';
-  else if (statusCode === 400) reason = 'InvalidConfig';
+  // Docker answers 400 "No such container" when a container to join (the sandbox) is missing.
+  else if (statusCode === 400) reason = /no such container/i.test(message) ? 'NotFound' : 'InvalidConfig';
   else if (statusCode === undefined && code !== undefined && unreachableCodes.has(code)) reason = 'Unavailable';
   return new ContainerRuntimeError(reason, message, { statusCode, cause: err });
 }

@@ -83,6 +83,9 @@ describe('parseQuantity: precision and limits', () => {
     ['100.035Ki', '102435840m', 'BinarySI'],
     ['0.5Mi', '512Ki', 'BinarySI'],
     ['0.05Gi', '53687091200m', 'BinarySI'],
+    ['1.0000000000000000001Ki', '1024000000001n', 'BinarySI'],
+    ['1.00000000000000000010Ki', '1024000000001n', 'BinarySI'],
+    ['1.0000000000000000000Ki', '1Ki', 'BinarySI'],
     ['.000000000001Ki', '2n', 'DecimalSI'],
     ['.001Ki', '1024m', 'BinarySI'],
     ['.0001k', '100m', 'DecimalSI'],
@@ -206,7 +209,11 @@ const quantityText = fc.record({
   sign: fc.constantFrom('', '+', '-'),
   whole: fc.stringMatching(/^[0-9]{0,12}$/),
   // Up to 90 places: past nano precision even after the largest binary suffix (2^60 has 19 digits).
-  fraction: fc.option(fc.oneof(fc.stringMatching(/^[0-9]{0,12}$/), fc.stringMatching(/^[0-9]{0,90}$/), fc.stringMatching(/^9{0,80}[0-9]?$/)), { nil: undefined }),
+  fraction: fc.option(fc.oneof(
+    fc.stringMatching(/^[0-9]{0,12}$/), fc.stringMatching(/^[0-9]{0,90}$/), fc.stringMatching(/^9{0,80}[0-9]?$/),
+    // Exact at nano precision: all that is dropped is zeros, so only the division decides the rounding.
+    fc.stringMatching(/^[0-9]{0,30}0{0,60}$/),
+  ), { nil: undefined }),
   suffix: fc.constantFrom('', 'n', 'u', 'm', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei', 'e3', 'E-2', 'e+5', 'e-12', 'e0'),
 }).filter((p) => /[0-9]/.test(`${p.whole}${p.fraction ?? ''}`));
 
