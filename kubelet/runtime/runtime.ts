@@ -260,14 +260,17 @@ export interface ContainerRuntime {
   importImage(rootfsTar: Readable, ref: string, options: ImportOptions): Promise<void>;
   listImages(): Promise<ImageSummary[]>;
 
-  /** Creates and starts the pause container, writes its resolv.conf, and reports its IP. */
+  /**
+   * Creates and starts the pause container, writes its resolv.conf, and reports its IP. A sandbox that fails to
+   * start is removed again, so its name is free for the next attempt.
+   */
   createSandbox(config: SandboxConfig): Promise<SandboxInfo>;
   /** Creates (does not start) an app container in a sandbox; a taken name rejects with reason Conflict. */
   createContainer(config: ContainerConfig): Promise<string>;
   startContainer(id: string): Promise<void>;
   /** Sends the stop signal, then SIGKILL once `graceSeconds` have passed; a stopped or missing container is fine. */
   stopContainer(id: string, graceSeconds: number): Promise<void>;
-  /** Removes a stopped container (force kills a running one first); a missing one is fine. */
+  /** Removes a container; a running one only with `force` (else Conflict). A missing one is fine. */
   removeContainer(id: string, options?: { force?: boolean }): Promise<void>;
   /** Rejects with reason NotFound for an unknown id. */
   inspectContainer(id: string): Promise<ContainerStatus>;

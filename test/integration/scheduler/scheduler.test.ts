@@ -139,6 +139,20 @@ describe('filters', () => {
     assert.match(await unschedulableMessage('db-2'), /anti-affinity/);
   });
 
+  it('required pod affinity puts a pod next to the pods it names', async () => {
+    await addNode('a1', { labels: { zone: 'z1' } });
+    await addNode('a2', { labels: { zone: 'z2' } });
+    await addPod('cache', { nodeName: 'a2' }, { app: 'cache' });
+    await addPod('near-cache', {
+      affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'cache' } }, topologyKey: 'zone' }] } },
+    });
+    assert.equal(await nodeOf('near-cache'), 'a2');
+    await addPod('near-nothing', {
+      affinity: { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'absent' } }, topologyKey: 'zone' }] } },
+    });
+    assert.match(await unschedulableMessage('near-nothing'), /didn't match pod affinity rules/);
+  });
+
   it('leaves pods for other schedulers alone', async () => {
     await addNode('any');
     await addPod('other', { schedulerName: 'someone-else' });
@@ -150,7 +164,7 @@ describe('filters', () => {
 });
 
 describe('scores', () => {
-  it('prefers the least allocated node and spreads pods of one owner', async () => {
+  it('prefers the least allocated node', async () => {
     await addNode('busy');
     await addNode('idle');
     await addPod('load', { ...withRequests('3', '6Gi'), nodeName: 'busy' });
@@ -178,6 +192,17 @@ describe('scores', () => {
     for (let i = 0; i < 4; i++) assert.notEqual(await nodeOf(`any-${i}`), 'avoid');
   });
 
+  it('follows preferred pod affinity', async () => {
+    await addNode('b1');
+    await addNode('b2');
+    await addPod('front', { nodeName: 'b2' }, { app: 'front' });
+    await addPod('likes-front', {
+      ...withRequests('10m'),
+      affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'front' } }, topologyKey: 'kubernetes.io/hostname' } }] } },
+    });
+    assert.equal(await nodeOf('likes-front'), 'b2');
+  });
+
   it('topologySpreadConstraints with DoNotSchedule keep the skew', async () => {
     await addNode('za', { labels: { zone: 'a' } });
     await addNode('zb', { labels: { zone: 'b' } });
@@ -185,6 +210,23 @@ describe('scores', () => {
     for (let i = 0; i < 4; i++) await addPod(`sp-${i}`, spread, { app: 'spread' });
     const nodes = await Promise.all([0, 1, 2, 3].map((i) => nodeOf(`sp-${i}`)));
     assert.equal(nodes.filter((n) => n === 'za').length, 2, nodes.join(','));
+  });
+});
+
+describe('leader election', () => {
+  it('a second scheduler takes over when the leader dies', async () => {
+    await addNode('le');
+    const standby = startComponent('scheduler/main.ts', api, fastLeaderElection);
+    try {
+      await addPod('before');
+      assert.equal(await nodeOf('before'), 'le');
+      await scheduler.kill9();
+      await addPod('after');
+      // The standby waits out the dead leader's 2 s lease, then schedules.
+      assert.equal(await nodeOf('after', 15_000), 'le');
+    } finally {
+      scheduler = standby;
+    }
   });
 });
 
