@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// skiff-kubelet: the node agent. Registers its Node, heartbeats a Lease in kube-node-lease, and reports node
+// status (conditions, capacity, allocatable, node info) through the apiserver. Flags follow the kubelet's names.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { Command } from 'commander';
+import pino from 'pino';
+import { RestClient, loadKubeconfig } from '../apiserver/client/index.ts';
+import { isDNS1123Subdomain } from '../apiserver/api/validation/names.ts';
+import { versionInfo } from '../apiserver/server/version.ts';
+import { defaultNodeIP } from './node/host-info.ts';
+import { NodeAgent } from './node/node-agent.ts';
+import { parseResourceList } from './node/node-object.ts';
+import { DockerRuntime } from './runtime/docker-runtime.ts';
+
+interface Flags {
+  kubeconfig?: string;
+  hostnameOverride?: string;
+  nodeIp?: string;
+  port: string;
+  maxPods: string;
+  systemReserved: string;
+  kubeReserved: string;
+  nodeLabels: string;
+  rootDir: string;
+  containerRuntimeEndpoint: string;
+  logLevel: string;
+}
+
+const program = new Command('skiff-kubelet')
+  .description('Skiff node agent: registers the node and keeps its Lease and status current.')
+  .option('--kubeconfig <file>', 'kubeconfig with the apiserver address and this node\'s credentials')
+  .option('--hostname-override <name>', 'node name (default: the host name); must be a DNS-1123 subdomain')
+  .option('--node-ip <ip>', 'the node\'s InternalIP (default: the first non-loopback IPv4 address)')
+  .option('--port <port>', 'the kubelet\'s port, advertised in the Node status', '10250')
+  .option('--max-pods <n>', 'pods this node can run', '110')
+  .option('--system-reserved <list>', 'resources kept for the OS, e.g. cpu=100m,memory=256Mi', '')
+  .option('--kube-reserved <list>', 'resources kept for Kubernetes daemons, e.g. cpu=100m,memory=256Mi', '')
+  .option('--node-labels <list>', 'extra labels for the Node, key=value,...', '')
+  .option('--root-dir <dir>', 'the kubelet\'s state directory', '/var/lib/skiff/kubelet')
+  .option('--container-runtime-endpoint <endpoint>', 'the Docker socket', 'unix:///var/run/docker.sock')
+  .option('--log-level <level>', 'pino log level', 'info')
+  .parse();
+
+const flags = program.opts<Flags>();
+const logger = pino({ name: 'skiff-kubelet', level: flags.logLevel });
+
+function labelsFrom(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new Error(`invalid --node-labels entry ${JSON.stringify(part)}: want key=value`);
+    out[part.slice(0, eq)] = part.slice(eq + 1);
+  }
+  return out;
+}
+
+function systemUUID(): string {
+  try {
+    return readFileSync('/sys/class/dmi/id/product_uuid', 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+async function main(): Promise<void> {
+  const name = (flags.hostnameOverride ?? os.hostname()).toLowerCase();
+  const nameErrors = isDNS1123Subdomain(name);
+  if (nameErrors.length > 0) throw new Error(`node name ${JSON.stringify(name)} is invalid: ${nameErrors.join('; ')} (set --hostname-override)`);
+  const client = RestClient.fromKubeconfig(loadKubeconfig({ path: flags.kubeconfig }), { logger, userAgent: 'skiff-kubelet' });
+  const runtime = new DockerRuntime({ socketPath: flags.containerRuntimeEndpoint.replace(/^unix:\/\//, ''), logger });
+  const agent = new NodeAgent({
+    client, runtime, logger, rootDir: flags.rootDir,
+    settings: {
+      name, nodeIP: flags.nodeIp ?? defaultNodeIP(), maxPods: Number(flags.maxPods), kubeletPort: Number(flags.port),
+      systemReserved: parseResourceList(flags.systemReserved), kubeReserved: parseResourceList(flags.kubeReserved),
+      labels: labelsFrom(flags.nodeLabels), kubeletVersion: versionInfo().gitVersion, systemUUID: systemUUID(),
+    },
+  });
+  const shutdown = new AbortController();
+  const stop = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    shutdown.abort();
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  await agent.run(shutdown.signal);
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err }, 'skiff-kubelet failed');
+  process.exit(1);
+});
