@@ -1,4 +1,13 @@
 // Every controller the controller-manager can run, by the name `--controllers` uses.
+import { newCronJobController } from './cronjob.ts';
+import { newDaemonSetController } from './daemonset.ts';
 import type { Controller, ControllerContext } from './framework/controller.ts';
+import { newJobController } from './job.ts';
+import { newStatefulSetController } from './statefulset.ts';
 
-export const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {};
+export const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
+  'job-controller': newJobController,
+  'cronjob-controller': newCronJobController,
+  'daemonset-controller': newDaemonSetController,
+  'statefulset-controller': newStatefulSetController,
+};
