@@ -13,7 +13,7 @@ import {
 } from './daemonset-plan.ts';
 import { controllerBasics, type Controller, type ControllerContext } from './framework/controller.ts';
 import { WorkloadExpectations } from './workload-expectations.ts';
-import { controllerNameIndex, controllerOf, controllerRef, isPodAvailable, isPodReady } from './workload-pods.ts';
+import { controllerNameIndex, controllerOf, controllerRef, isPodAvailable, isPodReady, skipConflicts, watchOwnedPods } from './workload-pods.ts';
 
 const daemonSetsResource = resourceFor('apps', 'v1', 'daemonsets')!;
 const podsResource = resourceFor('', 'v1', 'pods')!;
@@ -39,40 +39,9 @@ export function newDaemonSetController(ctx: ControllerContext): Controller {
   // Any node change may change where daemons belong: look at every DaemonSet again.
   const enqueueAll = (): void => { for (const key of daemonSets.keys()) queue.add(key); };
   nodes.addEventHandler({ onAdd: enqueueAll, onUpdate: enqueueAll, onDelete: enqueueAll });
-  const ownerKey = (p: Pod): string | undefined => {
-    const ref = controllerOf(p);
-    return ref?.kind === 'DaemonSet' && p.metadata?.namespace ? `${p.metadata.namespace}/${ref.name}` : undefined;
-  };
-  pods.addEventHandler({
-    onAdd: (p) => {
-      const key = ownerKey(p);
-      if (!key) return;
-      expectations.creationObserved(key);
-      queue.add(key);
-    },
-    onUpdate: (old, p) => {
-      const key = ownerKey(p);
-      if (!key) return;
-      if (!old.metadata?.deletionTimestamp && p.metadata?.deletionTimestamp) expectations.deletionObserved(key);
-      queue.add(key);
-    },
-    onDelete: (p) => {
-      const key = ownerKey(p);
-      if (!key) return;
-      if (!p.metadata?.deletionTimestamp) expectations.deletionObserved(key);
-      queue.add(key);
-    },
-  });
+  watchOwnedPods(pods, 'DaemonSet', expectations, queue);
 
-  async function reconcile(key: string): Promise<void> {
-    try {
-      await sync(key);
-    } catch (err) {
-      // The cache is behind our own last write; its watch event queues the DaemonSet again.
-      if (isConflict(err)) return;
-      throw err;
-    }
-  }
+  const reconcile = skipConflicts(sync, isConflict);
 
   async function sync(key: string): Promise<void> {
     const ds = daemonSets.get(key);

@@ -15,7 +15,7 @@ import {
 } from './job-plan.ts';
 import { WorkloadExpectations } from './workload-expectations.ts';
 import {
-  controllerNameIndex, controllerOf, controllerRef, isPodActive, isPodReady, isPodTerminal, rfc3339,
+  controllerNameIndex, controllerOf, controllerRef, isPodActive, isPodReady, isPodTerminal, rfc3339, skipConflicts,
 } from './workload-pods.ts';
 
 export const jobTrackingFinalizer = 'batch.kubernetes.io/job-tracking';
@@ -158,15 +158,7 @@ export function newJobController(ctx: ControllerContext): Controller {
     }
   }
 
-  async function reconcile(key: string): Promise<void> {
-    try {
-      await sync(key);
-    } catch (err) {
-      // A conflict means the cache is behind our own last write; its watch event queues the Job again.
-      if (isConflict(err)) return;
-      throw err;
-    }
-  }
+  const reconcile = skipConflicts(sync, isConflict);
 
   async function sync(key: string): Promise<void> {
     const { namespace, name: jobName } = splitObjectKey(key);

@@ -7,7 +7,7 @@ import type {
   ControllerRevision, OwnerReference, PersistentVolumeClaim, Pod, PodTemplateSpec, StatefulSet, Volume,
 } from '../apiserver/api/types.ts';
 import {
-  isAlreadyExists, isConflict, isNotFound, objectKey, splitObjectKey,
+  isAlreadyExists, isConflict, isNotFound, objectKey,
 } from '../apiserver/client/index.ts';
 import { canonicalJson, ensureRevision, revisionHashLabel, templateOf } from './controller-revision.ts';
 import { controllerBasics, type Controller, type ControllerContext } from './framework/controller.ts';
@@ -15,7 +15,7 @@ import {
   claimNameFor, ordinalOf, planStatefulSet, podIndexLabel, podNameLabel,
 } from './statefulset-plan.ts';
 import { WorkloadExpectations } from './workload-expectations.ts';
-import { controllerNameIndex, controllerOf, controllerRef, isPodAvailable, isPodReady } from './workload-pods.ts';
+import { controllerNameIndex, controllerOf, controllerRef, isPodAvailable, isPodReady, skipConflicts, watchOwnedPods } from './workload-pods.ts';
 
 const setsResource = resourceFor('apps', 'v1', 'statefulsets')!;
 const podsResource = resourceFor('', 'v1', 'pods')!;
@@ -38,40 +38,9 @@ export function newStatefulSetController(ctx: ControllerContext): Controller {
     onUpdate: (_o, s) => queue.add(objectKey(s)),
     onDelete: (s) => expectations.forget(objectKey(s)),
   });
-  const ownerKey = (p: Pod): string | undefined => {
-    const ref = controllerOf(p);
-    return ref?.kind === 'StatefulSet' && p.metadata?.namespace ? `${p.metadata.namespace}/${ref.name}` : undefined;
-  };
-  pods.addEventHandler({
-    onAdd: (p) => {
-      const key = ownerKey(p);
-      if (!key) return;
-      expectations.creationObserved(key);
-      queue.add(key);
-    },
-    onUpdate: (old, p) => {
-      const key = ownerKey(p);
-      if (!key) return;
-      if (!old.metadata?.deletionTimestamp && p.metadata?.deletionTimestamp) expectations.deletionObserved(key);
-      queue.add(key);
-    },
-    onDelete: (p) => {
-      const key = ownerKey(p);
-      if (!key) return;
-      if (!p.metadata?.deletionTimestamp) expectations.deletionObserved(key);
-      queue.add(key);
-    },
-  });
+  watchOwnedPods(pods, 'StatefulSet', expectations, queue);
 
-  async function reconcile(key: string): Promise<void> {
-    try {
-      await sync(key);
-    } catch (err) {
-      // The cache is behind our own last write; its watch event queues the StatefulSet again.
-      if (isConflict(err)) return;
-      throw err;
-    }
-  }
+  const reconcile = skipConflicts(sync, isConflict);
 
   async function sync(key: string): Promise<void> {
     const set = sets.get(key);

@@ -59,3 +59,54 @@ export function controllerNameIndex(kind: string): (obj: ApiObject) => string[] 
 export function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/**
+ * Queues a pod's controlling owner of `kind` (namespace/name) on every pod event, telling the expectations what
+ * was observed: a new pod is an expected create, a pod going away an expected delete.
+ */
+export function watchOwnedPods(
+  pods: { addEventHandler(h: { onAdd(p: Pod): void; onUpdate(old: Pod, p: Pod): void; onDelete(p: Pod): void }): unknown },
+  kind: string,
+  expectations: { creationObserved(key: string): void; deletionObserved(key: string): void },
+  queue: { add(key: string): void },
+): void {
+  const ownerKey = (p: Pod): string | undefined => {
+    const ref = controllerOf(p);
+    return ref?.kind === kind && p.metadata?.namespace ? `${p.metadata.namespace}/${ref.name}` : undefined;
+  };
+  pods.addEventHandler({
+    onAdd: (p) => {
+      const key = ownerKey(p);
+      if (!key) return;
+      expectations.creationObserved(key);
+      queue.add(key);
+    },
+    onUpdate: (old, p) => {
+      const key = ownerKey(p);
+      if (!key) return;
+      if (!old.metadata?.deletionTimestamp && p.metadata?.deletionTimestamp) expectations.deletionObserved(key);
+      queue.add(key);
+    },
+    onDelete: (p) => {
+      const key = ownerKey(p);
+      if (!key) return;
+      if (!p.metadata?.deletionTimestamp) expectations.deletionObserved(key);
+      queue.add(key);
+    },
+  });
+}
+
+/**
+ * Wraps a sync so that a 409 Conflict ends the attempt quietly: it means the cache is behind the controller's own
+ * last write, and that write's watch event queues the key again.
+ */
+export function skipConflicts(sync: (key: string) => Promise<void>, isConflict: (e: unknown) => boolean): (key: string) => Promise<void> {
+  return async (key) => {
+    try {
+      await sync(key);
+    } catch (err) {
+      if (isConflict(err)) return;
+      throw err;
+    }
+  };
+}

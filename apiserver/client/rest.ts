@@ -2,7 +2,6 @@
 // is thrown as an ApiStatusError carrying the Status. A client may be fenced: then each write carries the leader's
 // fencing token, and a write is refused locally when there is no token to send.
 import type http from 'node:http';
-import type { ResourceInfo } from '../api/resources.ts';
 import type { Status } from '../api/types.ts';
 import { sleep } from './backoff.ts';
 import { FENCE_HEADER } from './fence.ts';

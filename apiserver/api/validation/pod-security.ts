@@ -2,7 +2,7 @@
 // ValidateSecurityContext: ids in range, known enum values, profiles that name a local file only when asked,
 // and combinations that cannot work. Whether a setting is *allowed* is Pod Security admission's job, not this.
 import { fieldError, type FieldError } from '../errors.ts';
-import type { PodSecurityContext, SecurityContext } from '../pod-types.ts';
+import type { SecurityContext } from '../pod-types.ts';
 import type { PodSpec } from '../types.ts';
 import { child, index } from './common.ts';
 import { validateLocalDescendingPath } from './pod-paths.ts';
