@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// skiff-kubelet: the node agent. Registers its Node, heartbeats a Lease in kube-node-lease, and reports node
-// status (conditions, capacity, allocatable, node info) through the apiserver. Flags follow the kubelet's names.
+// skiff-kubelet: the node agent. Registers its Node, heartbeats a Lease in kube-node-lease, reports node status,
+// and runs the pods bound to it as Docker containers. Flags follow the kubelet's names.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command } from 'commander';
@@ -12,6 +12,7 @@ import { defaultNodeIP } from './node/host-info.ts';
 import { NodeAgent } from './node/node-agent.ts';
 import { parseResourceList } from './node/node-object.ts';
 import { DockerRuntime } from './runtime/docker-runtime.ts';
+import { startPodRunner } from './pods/pod-runner.ts';
 
 interface Flags {
   kubeconfig?: string;
@@ -24,6 +25,13 @@ interface Flags {
   nodeLabels: string;
   rootDir: string;
   containerRuntimeEndpoint: string;
+  podInfraContainerImage: string;
+  clusterDns: string;
+  clusterDomain: string;
+  resolvConf: string;
+  podNetwork: string;
+  podNetworkSubnet: string;
+  podNetworkBridge: string;
   logLevel: string;
 }
 
@@ -39,6 +47,13 @@ const program = new Command('skiff-kubelet')
   .option('--node-labels <list>', 'extra labels for the Node, key=value,...', '')
   .option('--root-dir <dir>', 'the kubelet\'s state directory', '/var/lib/skiff/kubelet')
   .option('--container-runtime-endpoint <endpoint>', 'the Docker socket', 'unix:///var/run/docker.sock')
+  .option('--pod-infra-container-image <image>', 'the pause image holding each pod\'s namespaces (built locally when it is Skiff\'s own)', 'skiff.local/pause:3.9')
+  .option('--cluster-dns <ips>', 'DNS server address(es) for pods with dnsPolicy ClusterFirst, comma-separated', '')
+  .option('--cluster-domain <domain>', 'the cluster\'s DNS domain', 'cluster.local')
+  .option('--resolv-conf <file>', 'resolver configuration pods with dnsPolicy Default inherit', '/etc/resolv.conf')
+  .option('--pod-network <name>', 'the Docker bridge network pods attach to', 'skiff-pods')
+  .option('--pod-network-subnet <cidr>', 'that network\'s subnet (the node\'s pod CIDR; shared by kubelets on one host)', '10.244.0.0/16')
+  .option('--pod-network-bridge <dev>', 'the Linux bridge device of the pod network', 'skiff0')
   .option('--log-level <level>', 'pino log level', 'info')
   .parse();
 
@@ -67,12 +82,13 @@ async function main(): Promise<void> {
   const name = (flags.hostnameOverride ?? os.hostname()).toLowerCase();
   const nameErrors = isDNS1123Subdomain(name);
   if (nameErrors.length > 0) throw new Error(`node name ${JSON.stringify(name)} is invalid: ${nameErrors.join('; ')} (set --hostname-override)`);
+  const nodeIP = flags.nodeIp ?? defaultNodeIP();
   const client = RestClient.fromKubeconfig(loadKubeconfig({ path: flags.kubeconfig }), { logger, userAgent: 'skiff-kubelet' });
   const runtime = new DockerRuntime({ socketPath: flags.containerRuntimeEndpoint.replace(/^unix:\/\//, ''), logger });
   const agent = new NodeAgent({
     client, runtime, logger, rootDir: flags.rootDir,
     settings: {
-      name, nodeIP: flags.nodeIp ?? defaultNodeIP(), maxPods: Number(flags.maxPods), kubeletPort: Number(flags.port),
+      name, nodeIP, maxPods: Number(flags.maxPods), kubeletPort: Number(flags.port),
       systemReserved: parseResourceList(flags.systemReserved), kubeReserved: parseResourceList(flags.kubeReserved),
       labels: labelsFrom(flags.nodeLabels), kubeletVersion: versionInfo().gitVersion, systemUUID: systemUUID(),
     },
@@ -85,7 +101,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  await agent.run(shutdown.signal);
+  const pods = await startPodRunner({
+    client, runtime, logger, nodeName: name, nodeIP, rootDir: flags.rootDir,
+    pauseImage: flags.podInfraContainerImage,
+    network: { name: flags.podNetwork, subnet: flags.podNetworkSubnet, bridgeName: flags.podNetworkBridge },
+    clusterDNS: flags.clusterDns.split(',').map((s) => s.trim()).filter(Boolean),
+    clusterDomain: flags.clusterDomain, resolvConfPath: flags.resolvConf,
+  }, shutdown.signal);
+  await Promise.all([agent.run(shutdown.signal), pods.done]);
 }
 
 main().catch((err: unknown) => {

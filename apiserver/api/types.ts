@@ -1,7 +1,7 @@
 // The Kubernetes object model Skiff serves. The shapes come from `kubernetes-types`, which is generated from
 // Kubernetes' own OpenAPI document, so field names and optionality match the real API exactly.
 export type {
-  Binding, ConfigMap, Container, ContainerPort, ContainerStatus, Endpoints, EnvVar, Event, Namespace, Node,
+  Binding, ConfigMap, Container, ContainerPort, ContainerState, ContainerStatus, EnvFromSource, Lifecycle, LifecycleHandler, Endpoints, EnvVar, Event, Namespace, Node,
   NodeCondition, ObjectReference, PersistentVolume, PersistentVolumeClaim, Pod, PodCondition, PodSpec, PodStatus,
   PodTemplateSpec, Probe, ReplicationController, ResourceQuota, ResourceRequirements, LimitRange, Secret, Service,
   ServiceAccount, ServicePort, Taint, Toleration, Volume, VolumeMount,

@@ -18,7 +18,7 @@ import { formatResolvConf } from './resolv-conf.ts';
 import { ContainerRuntimeError, ImagePullError } from './runtime.ts';
 import type {
   ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ContainerSummary, ExecOptions, ExecResult,
-  ExecSession, ImageSummary, ImportOptions, LogOptions, PullProgress, RegistryAuth, RuntimeVersion,
+  ExecSession, ImageSummary, ImportOptions, LogOptions, PodNetworkConfig, PullProgress, RegistryAuth, RuntimeVersion,
   SandboxConfig, SandboxInfo,
 } from './runtime.ts';
 import { bindExposes } from './socket-guard.ts';
@@ -114,6 +114,33 @@ export class DockerRuntime implements ContainerRuntime {
       return images.map((i) => ({ id: i.Id, repoTags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'), sizeBytes: i.Size }));
     } catch (err) {
       throw translate(err, 'list images');
+    }
+  }
+
+  async ensureNetwork(config: PodNetworkConfig): Promise<void> {
+    try {
+      const existing = await this.#docker.listNetworks({ filters: { name: [config.name] } });
+      const match = existing.find((n) => n.Name === config.name);
+      if (match) {
+        const subnets = (match.IPAM?.Config ?? []).map((c) => c.Subnet);
+        if (!subnets.includes(config.subnet)) {
+          throw new ContainerRuntimeError('InvalidConfig',
+            `network ${config.name} exists with subnet ${subnets.join(',') || 'none'}, want ${config.subnet}; remove it (docker network rm ${config.name})`);
+        }
+        return;
+      }
+      await this.#docker.createNetwork({
+        Name: config.name, Driver: 'bridge', CheckDuplicate: true,
+        IPAM: { Driver: 'default', Config: [{ Subnet: config.subnet }] },
+        Options: { 'com.docker.network.bridge.name': config.bridgeName },
+        Labels: { 'skiff.network': 'pods' },
+      });
+      this.#logger.info({ network: config.name, subnet: config.subnet }, 'pod network created');
+    } catch (err) {
+      if (err instanceof ContainerRuntimeError) throw err;
+      // Another kubelet on this host created it at the same moment.
+      if (statusOf(err) === 409) return;
+      throw translate(err, `ensure network ${config.name}`);
     }
   }
 

@@ -251,7 +251,18 @@ export interface ImportOptions {
   changes: string[];
 }
 
+/** The bridge network pods attach to (one per host, shared by the kubelets running there). */
+export interface PodNetworkConfig {
+  name: string;
+  /** The bridge's subnet; sandboxes get fixed addresses inside it. */
+  subnet: string;
+  /** The Linux bridge device name (at most 15 characters). */
+  bridgeName: string;
+}
+
 export interface ContainerRuntime {
+  /** Creates the pod network when missing; an existing one with another subnet is an InvalidConfig error. */
+  ensureNetwork(config: PodNetworkConfig): Promise<void>;
   /** Whether the image is present locally; the caller applies imagePullPolicy. */
   imageExists(ref: string): Promise<boolean>;
   /** Pulls from the image's registry; rejects with ImagePullError (the pod shows ErrImagePull). */

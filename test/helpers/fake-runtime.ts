@@ -10,7 +10,7 @@ import {
   ContainerRuntimeError, ImagePullError,
   type ContainerConfig, type ContainerRuntime, type ContainerState, type ContainerStats, type ContainerStatus,
   type ContainerSummary, type ExecOptions, type ExecResult, type ExecSession, type ImageSummary, type ImportOptions,
-  type LogOptions, type PullProgress, type RuntimeVersion, type SandboxConfig, type SandboxInfo,
+  type LogOptions, type PodNetworkConfig, type PullProgress, type RuntimeVersion, type SandboxConfig, type SandboxInfo,
 } from '../../kubelet/runtime/runtime.ts';
 
 export interface FakeContainer {
@@ -133,6 +133,17 @@ export class FakeRuntime implements ContainerRuntime {
   async listImages(): Promise<ImageSummary[]> {
     this.#record('listImages', []);
     return [...this.images].map((ref) => ({ id: `sha256:${Buffer.from(ref).toString('hex').padEnd(64, '0').slice(0, 64)}`, repoTags: [ref], sizeBytes: 0 }));
+  }
+
+  readonly networks = new Map<string, PodNetworkConfig>();
+
+  async ensureNetwork(config: PodNetworkConfig): Promise<void> {
+    this.#record('ensureNetwork', [config]);
+    const existing = this.networks.get(config.name);
+    if (existing && existing.subnet !== config.subnet) {
+      throw new ContainerRuntimeError('InvalidConfig', `network ${config.name} exists with subnet ${existing.subnet}`);
+    }
+    this.networks.set(config.name, config);
   }
 
   async createSandbox(config: SandboxConfig): Promise<SandboxInfo> {

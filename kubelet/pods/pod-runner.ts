@@ -1,0 +1,96 @@
+// Assembles the kubelet's pod machinery (images, volumes, probes, status, workers, the node's pod watch) and runs
+// it until the signal aborts. The kubelet leaves pods running when it stops, as Kubernetes' does: a restarted
+// kubelet adopts them by their Docker labels.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import type { Logger } from 'pino';
+import type { Pod } from '../../apiserver/api/types.ts';
+import { EventRecorder, type RestClient } from '../../apiserver/client/index.ts';
+import { ProbeManager } from '../prober/probe-manager.ts';
+import { defaultPauseImage, ensurePauseImage } from '../runtime/local-images.ts';
+import type { ContainerRuntime, PodNetworkConfig } from '../runtime/runtime.ts';
+import { restVolumeSources, VolumeManager } from '../volumes/volume-manager.ts';
+import { parseResolvConf } from './dns.ts';
+import { ImageManager, type PodEventSink } from './image-manager.ts';
+import { NodePods } from './node-pods.ts';
+import { PodSyncer } from './pod-sync.ts';
+import { PodWorkers } from './pod-workers.ts';
+import { StatusManager } from './status-manager.ts';
+
+export interface PodRunnerOptions {
+  client: RestClient;
+  runtime: ContainerRuntime;
+  logger: Logger;
+  nodeName: string;
+  nodeIP: string;
+  rootDir: string;
+  pauseImage: string;
+  network: PodNetworkConfig;
+  clusterDNS: string[];
+  clusterDomain: string;
+  resolvConfPath: string;
+  /** Loop intervals, shortened by tests. */
+  relistIntervalMs?: number;
+}
+
+export interface PodRunner {
+  nodePods: NodePods;
+  workers: PodWorkers;
+  done: Promise<void>;
+}
+
+/** `spec.containers{name}` or `spec.initContainers{name}`: where kube's events point inside a pod. */
+function containerFieldPath(pod: Pod, name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const init = pod.spec?.initContainers?.some((c) => c.name === name);
+  return `spec.${init ? 'initContainers' : 'containers'}{${name}}`;
+}
+
+export async function startPodRunner(o: PodRunnerOptions, signal: AbortSignal): Promise<PodRunner> {
+  const logger = o.logger.child({ component: 'pods' });
+  const recorder = new EventRecorder(o.client, { component: 'kubelet', host: o.nodeName }, { logger });
+  const event: PodEventSink = (pod, type, reason, message, container) =>
+    recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, type, reason, message, containerFieldPath(pod, container));
+
+  if (o.pauseImage === defaultPauseImage) await ensurePauseImage(o.runtime, o.pauseImage);
+  await o.runtime.ensureNetwork(o.network);
+
+  const hostResolv = (() => {
+    try {
+      return parseResolvConf(readFileSync(o.resolvConfPath, 'utf8'));
+    } catch {
+      return { nameservers: [], searches: [], options: [] };
+    }
+  })();
+  const memoryBytes = os.totalmem();
+  let workers: PodWorkers | undefined;
+  const probes = new ProbeManager({
+    runtime: o.runtime, logger, recordEvent: event,
+    onChange: (uid) => workers?.poke(uid),
+  });
+  const volumes = new VolumeManager({ rootDir: o.rootDir, sources: restVolumeSources(o.client), logger });
+  const syncer = new PodSyncer({
+    runtime: o.runtime, logger, event, volumes, probes,
+    images: new ImageManager({ runtime: o.runtime, logger, event }),
+    status: new StatusManager({ client: o.client, logger }),
+    envSources: restVolumeSources(o.client),
+    sandbox: {
+      nodeName: o.nodeName, pauseImage: o.pauseImage, network: o.network.name,
+      dns: { clusterDNS: o.clusterDNS, clusterDomain: o.clusterDomain, host: hostResolv },
+    },
+    container: { nodeName: o.nodeName, nodeMemoryCapacityBytes: memoryBytes },
+    nodeIP: o.nodeIP,
+    nodeAllocatable: { cpuMilli: os.cpus().length * 1000, memoryBytes },
+    serviceEnv: () => [],
+  });
+  workers = new PodWorkers({ syncer, client: o.client, logger });
+  const nodePods = new NodePods({
+    client: o.client, runtime: o.runtime, workers, volumes, nodeName: o.nodeName, logger,
+    relistIntervalMs: o.relistIntervalMs,
+  });
+  const done = nodePods.run(signal).finally(() => {
+    workers!.stop();
+    probes.stop();
+  });
+  return { nodePods, workers, done };
+}
