@@ -170,8 +170,11 @@ export class PodSyncer {
     const uid = pod.metadata?.uid ?? '';
     const previous = latestContainers(rp, c.name).current;
     const key = `${uid}/${c.name}`;
-    if (previous && previous.state === 'exited') {
-      const since = previous.finishedAt?.getTime() ?? this.clock();
+    // Back-off counts from the newest exit of this container (kube's doBackOff), which may be older than a
+    // running attempt just killed by its liveness probe.
+    const lastExited = rp.containers.find((x) => x.name === c.name && x.state === 'exited');
+    if (lastExited) {
+      const since = lastExited.finishedAt?.getTime() ?? this.clock();
       const remaining = this.restartBackoff.remainingMs(key, since);
       if (remaining > 0) {
         const delay = Math.round(this.restartBackoff.delayMs(key) / 1000);
