@@ -13,6 +13,8 @@ import { NodeAgent } from './node/node-agent.ts';
 import { parseResourceList } from './node/node-object.ts';
 import { DockerRuntime } from './runtime/docker-runtime.ts';
 import { startPodRunner } from './pods/pod-runner.ts';
+import { startKubeletServer } from './server/kubelet-server.ts';
+import { kubeletServingCert } from './server/serving-cert.ts';
 
 interface Flags {
   kubeconfig?: string;
@@ -32,6 +34,10 @@ interface Flags {
   podNetwork: string;
   podNetworkSubnet: string;
   podNetworkBridge: string;
+  address: string;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  clientCaFile?: string;
   logLevel: string;
 }
 
@@ -54,6 +60,10 @@ const program = new Command('skiff-kubelet')
   .option('--pod-network <name>', 'the Docker bridge network pods attach to', 'skiff-pods')
   .option('--pod-network-subnet <cidr>', 'that network\'s subnet (the node\'s pod CIDR; shared by kubelets on one host)', '10.244.0.0/16')
   .option('--pod-network-bridge <dev>', 'the Linux bridge device of the pod network', 'skiff0')
+  .option('--address <ip>', 'address the kubelet\'s HTTPS server (logs) listens on', '0.0.0.0')
+  .option('--tls-cert-file <file>', 'serving certificate (default: issued by a kubelet-local CA under --root-dir/pki)')
+  .option('--tls-private-key-file <file>', 'key of --tls-cert-file')
+  .option('--client-ca-file <file>', 'only clients with a certificate from this CA (the apiserver) are served')
   .option('--log-level <level>', 'pino log level', 'info')
   .parse();
 
@@ -108,6 +118,12 @@ async function main(): Promise<void> {
     clusterDNS: flags.clusterDns.split(',').map((s) => s.trim()).filter(Boolean),
     clusterDomain: flags.clusterDomain, resolvConfPath: flags.resolvConf,
   }, shutdown.signal);
+  const server = await startKubeletServer({
+    host: flags.address, port: Number(flags.port), runtime, nodeName: name, logger,
+    tls: await kubeletServingCert({ rootDir: flags.rootDir, nodeName: name, nodeIP, certFile: flags.tlsCertFile, keyFile: flags.tlsPrivateKeyFile }),
+    clientCaPem: flags.clientCaFile ? readFileSync(flags.clientCaFile, 'utf8') : undefined,
+  });
+  shutdown.signal.addEventListener('abort', () => void server.close(), { once: true });
   await Promise.all([agent.run(shutdown.signal), pods.done]);
 }
 

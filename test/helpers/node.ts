@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import type { TestApiserver } from './apiserver.ts';
+import { freePort, type TestApiserver } from './apiserver.ts';
 import { startComponent, waitFor, type TestComponent } from './component.ts';
 import { ensureTestImages, testRuntime } from './images.ts';
 
@@ -27,6 +27,7 @@ export async function startNode(api: TestApiserver, opts: { extraArgs?: string[]
   const subnet = `10.${200 + (parseInt(id.slice(0, 2), 16) % 50)}.${parseInt(id.slice(2, 4), 16)}.0/24`;
   const network = `skiff-e2e-${id}`;
   const args = [
+    '--port', String(await freePort()), '--address', '127.0.0.1',
     '--hostname-override', name, '--node-ip', '127.0.0.1', '--root-dir', rootDir,
     '--pod-network', network, '--pod-network-subnet', subnet, '--pod-network-bridge', `skfe2e${id}`,
     ...(opts.extraArgs ?? []),

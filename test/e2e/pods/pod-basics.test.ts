@@ -1,6 +1,7 @@
 // Pods run by a real kubelet on real Docker: two containers sharing localhost and an emptyDir, cgroup limits
 // read back from the kernel, init containers in order, status and events as kubectl shows them.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { after, before, it } from 'node:test';
 import { startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
@@ -160,4 +161,19 @@ it('reports CreateContainerConfigError for a missing ConfigMap and starts once i
   const pod = await waitPod('needs-config', 'Running', (p) => p.status?.phase === 'Running', 20_000);
   const r = await testRuntime().execSync(idOf(pod.status.containerStatuses[0]), ['cat', '/tmp/g'], 5000);
   assert.equal(r.stdout, 'hi there\n');
+});
+
+it('serves container logs to real kubectl logs through the apiserver (tail, timestamps, previous)', async () => {
+  await createPod('talker', {
+    containers: [{ name: 'app', image: testImage, imagePullPolicy: 'Never', command: ['sh', '-c', 'echo run-$RANDOM$RANDOM; echo line-two; sleep 2; exit 1'] }],
+  });
+  await waitPod('talker', 'a restart', (p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 30_000);
+  const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', api.kubeconfig, ...args], { encoding: 'utf8' });
+  const current = kubectl('logs', 'talker');
+  assert.match(current, /^run-\d+\nline-two\n$/);
+  assert.equal(kubectl('logs', 'talker', '--tail', '1'), 'line-two\n');
+  assert.match(kubectl('logs', 'talker', '--timestamps', '--tail', '1'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z line-two\n$/);
+  const previous = kubectl('logs', 'talker', '--previous');
+  assert.match(previous, /^run-\d+\nline-two\n$/);
+  assert.notEqual(previous.split('\n')[0], current.split('\n')[0], 'the previous attempt is a different run');
 });
