@@ -5,16 +5,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
+import Docker from 'dockerode';
+import { freePort, startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
 import { startComponent, waitFor, type TestComponent } from '../../helpers/component.ts';
 
 let api: TestApiserver;
 let kubelet: TestComponent;
 let rootDir: string;
-const args = () => ['--hostname-override', 'e2e-node', '--node-ip', '127.0.0.1', '--root-dir', rootDir, '--node-labels', 'tier=test', '--system-reserved', 'cpu=100m'];
+let port: number;
+// Its own port and pod network, so it cannot meet a developer's cluster or another test file's node.
+const args = () => ['--hostname-override', 'e2e-node', '--node-ip', '127.0.0.1', '--root-dir', rootDir, '--node-labels', 'tier=test', '--system-reserved', 'cpu=100m',
+  '--port', String(port), '--address', '127.0.0.1', '--pod-network', 'skiff-e2e-registration', '--pod-network-subnet', '10.199.0.0/24', '--pod-network-bridge', 'skfe2ereg0'];
 
 before(async () => {
   api = await startApiserver();
+  port = await freePort();
   rootDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-kubelet-'));
   kubelet = startComponent('kubelet/main.ts', api, args());
 });
@@ -23,6 +28,7 @@ after(async () => {
   await api.stop();
   api.cleanup();
   rmSync(rootDir, { recursive: true, force: true });
+  await new Docker({ socketPath: '/var/run/docker.sock' }).getNetwork('skiff-e2e-registration').remove().catch(() => undefined);
 });
 
 it('registers a Ready node with the host\'s capacity', async () => {
