@@ -148,7 +148,7 @@ export class PodSyncer {
     }
 
     this.syncProbes(pod, rp);
-    this.writeStatus(pod, rp, waiting, actions.initFailed ? undefined : undefined);
+    this.writeStatus(pod, rp, waiting);
     return requeue !== undefined ? { requeueAfterMs: requeue } : {};
   }
 

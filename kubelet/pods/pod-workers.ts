@@ -26,8 +26,6 @@ export class PodWorkers {
   private readonly client: RestClient;
   private readonly logger: Logger;
   private stopped = false;
-  /** Resolves waiters once a pod's worker goes idle (tests, shutdown). */
-  private idleWaiters: (() => void)[] = [];
 
   constructor(o: { syncer: PodSyncer; client: RestClient; logger: Logger }) {
     this.syncer = o.syncer;
@@ -58,10 +56,6 @@ export class PodWorkers {
 
   known(uid: string): boolean {
     return this.workers.has(uid);
-  }
-
-  uids(): string[] {
-    return [...this.workers.keys()];
   }
 
   stop(): void {
@@ -111,9 +105,6 @@ export class PodWorkers {
       }
     } finally {
       w.running = false;
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
     }
   }
 

@@ -33,11 +33,6 @@ export class StatusManager {
     this.logger = o.logger;
   }
 
-  /** The status the kubelet last decided for this pod (what the apiserver will have once writes settle). */
-  latest(uid: string): PodStatus | undefined {
-    return this.entries.get(uid)?.wanted;
-  }
-
   set(pod: Pod, status: PodStatus): void {
     const uid = pod.metadata?.uid ?? '';
     let entry = this.entries.get(uid);
