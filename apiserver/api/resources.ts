@@ -42,7 +42,7 @@ export const resources: readonly ResourceInfo[] = [
   // core/v1
   r('', 'v1', 'Namespace', 'namespaces', { namespaced: false, short: ['ns'], sub: ['status'],
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
-  r('', 'v1', 'Pod', 'pods', { short: ['po'], all: true, sub: ['status', 'binding', 'log', 'eviction'] }),
+  r('', 'v1', 'Pod', 'pods', { short: ['po'], all: true, sub: ['status', 'binding', 'log', 'exec', 'attach', 'eviction'] }),
   r('', 'v1', 'Node', 'nodes', { namespaced: false, short: ['no'], sub: ['status'] }),
   r('', 'v1', 'Service', 'services', { short: ['svc'], all: true, sub: ['status'],
     verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }),

@@ -14,6 +14,7 @@ import type { KubeletClientConfig } from './kubelet-proxy.ts';
 import { registerOpenAPIRoutes } from './openapi-routes.ts';
 import { watchRequested } from './request-info.ts';
 import { registerResourceRoutes } from './resource-routes.ts';
+import { registerUpgradeRouting } from './upgrade-routing.ts';
 import { WatchSet } from './watch-stream.ts';
 
 export interface AppOptions {
@@ -67,6 +68,7 @@ export function buildApp(opts: AppOptions): ApiServerApp {
   let inflightMutating = 0;
 
   registerBodyParsers(app);
+  registerUpgradeRouting(app);
 
   app.addHook('onRequest', async (request, reply) => {
     request.startedAt = process.hrtime.bigint();
@@ -85,6 +87,12 @@ export function buildApp(opts: AppOptions): ApiServerApp {
       const attrs = requestAttributesFrom(request.method, request.url, user);
       const decision = opts.authorizer.authorize(attrs);
       if (!decision.allowed) throw forbidden(attrs, decision.reason);
+      // A WebSocket exec/attach arrives as a GET, yet starts a process: kube (1.31+) also requires `create` on it.
+      if (attrs.verb === 'get' && (attrs.subresource === 'exec' || attrs.subresource === 'attach')) {
+        const create = { ...attrs, verb: 'create' };
+        const again = opts.authorizer.authorize(create);
+        if (!again.allowed) throw forbidden(create, again.reason);
+      }
     }
     // Long-running requests (watches, log follows) don't count against the in-flight limits, as in kube.
     if (isLongRunning(request)) return;
@@ -135,6 +143,8 @@ export function buildApp(opts: AppOptions): ApiServerApp {
 function isLongRunning(request: FastifyRequest): boolean {
   const q = request.query as Record<string, string | undefined> | undefined;
   if (watchRequested(q?.watch) || request.url.includes('/watch/')) return true;
+  // exec/attach sessions last as long as the user keeps them open.
+  if (/\/pods\/[^/]+\/(exec|attach)(\?|$)/.test(request.url)) return true;
   return /\/log(\?|$)/.test(request.url) && watchRequested(q?.follow);
 }
 

@@ -17,6 +17,8 @@ import { bindPod, evictPod, patchScale, scaleOf, updateScale } from '../registry
 import type { Store } from '../storage/store.ts';
 import { isRawBody, type RawBody } from './body.ts';
 import { proxyPodLog, type KubeletClientConfig } from './kubelet-proxy.ts';
+import { proxyPodStream } from './stream-proxy.ts';
+import { claimUpgrade } from './upgrade-routing.ts';
 import { negotiate, partialObjectMetadata, type Rendering } from './negotiate.ts';
 import { parseResourcePath, watchRequested, type ResourceRequest } from './request-info.ts';
 import { parseIncludeObject, toTable } from './table.ts';
@@ -107,6 +109,20 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
         reply.raw.writeHead(status.code, { 'Content-Type': 'application/json' });
         reply.raw.end(JSON.stringify(status));
       }
+      return;
+    }
+    case 'exec':
+    case 'attach': {
+      if (request.method !== 'GET' && request.method !== 'POST') {
+        throw errors.methodNotAllowed(`${request.method} is not supported on pods/${sub}`);
+      }
+      // Errors before the kubelet switches protocols are ordinary Status answers; after, the connection is spliced.
+      await proxyPodStream((plural, ns, n) => ctx.registry.get(resourceFor('', 'v1', plural)!, ns, n),
+        ctx.kubelet, sub, namespace, name, new URLSearchParams(request.url.split('?')[1] ?? ''), request.raw, () => {
+          const upgrade = claimUpgrade(request.raw);
+          if (upgrade) reply.hijack();
+          return upgrade;
+        });
       return;
     }
     default: break;

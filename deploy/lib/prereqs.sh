@@ -41,6 +41,8 @@ ensure_kubectl() {
 ensure_docker() {
   command -v dockerd >/dev/null || apt_install docker.io
   command -v iptables >/dev/null || apt_install iptables
+  # The pause image and the test images are imported from a static busybox: there is no registry to pull from.
+  dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' || apt_install busybox-static
   if docker info >/dev/null 2>&1; then return 0; fi
   if [ -d /run/systemd/system ] && systemctl start docker 2>/dev/null; then :; else
     skiff_log "starting dockerd in the background (log: /var/log/skiff-dockerd.log)"

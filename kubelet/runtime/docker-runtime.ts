@@ -12,12 +12,13 @@ import { containerCreateOptions, defaultLogSettings, sandboxCreateOptions, type 
 import { statsFromSample, statusFromInspect, summaryFromListing } from './docker-state.ts';
 import { createNotFoundReason, errorMessage, statusOf, translate } from './docker-errors.ts';
 import { openExec, runExec } from './docker-exec.ts';
+import { openAttach } from './docker-attach.ts';
 import { MergedFrames, demuxBuffer, readJsonProgress } from './docker-stream.ts';
 import { applyOomFloor, capSysResource, hasEffectiveCapability } from './oom-restriction.ts';
 import { formatResolvConf } from './resolv-conf.ts';
 import { ContainerRuntimeError, ImagePullError } from './runtime.ts';
 import type {
-  ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ContainerSummary, ExecOptions, ExecResult,
+  AttachOptions, ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ContainerSummary, ExecOptions, ExecResult,
   ExecSession, ImageSummary, ImportOptions, LogOptions, PodNetworkConfig, PullProgress, RegistryAuth, RuntimeVersion,
   SandboxConfig, SandboxInfo,
 } from './runtime.ts';
@@ -285,6 +286,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   async execInContainer(id: string, cmd: string[], options: ExecOptions): Promise<ExecSession> {
     return (await openExec(this.#docker.getContainer(id), cmd, options)).session;
+  }
+
+  async attachContainer(id: string, options: AttachOptions): Promise<ExecSession> {
+    return openAttach(this.#docker.getContainer(id), options);
   }
 
   async execSync(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {

@@ -186,6 +186,11 @@ export interface ExecOptions {
   tty?: boolean;
 }
 
+export interface AttachOptions {
+  /** Connect the client's input to the container's stdin (only if the container was created with stdin). */
+  stdin?: boolean;
+}
+
 /** A running exec session: the kubelet pumps these streams to a kubectl exec connection. */
 export interface ExecSession {
   /** Present when opened with `stdin`; ending it closes the process's stdin. */
@@ -294,6 +299,11 @@ export interface ContainerRuntime {
    */
   containerLogs(id: string, options: LogOptions): Promise<Readable>;
   execInContainer(id: string, cmd: string[], options: ExecOptions): Promise<ExecSession>;
+  /**
+   * Connects to a running container's own stdin and output (kubectl attach); `wait` resolves when the container
+   * exits or the connection ends. Optional: a runtime without it answers attach requests with an error.
+   */
+  attachContainer?(id: string, options: AttachOptions): Promise<ExecSession>;
   /** Runs a command to completion (exec probes, lifecycle hooks); output is capped at 10 KiB per stream. */
   execSync(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
   containerStats(id: string): Promise<ContainerStats>;

@@ -1,12 +1,22 @@
-// The kubelet's HTTPS endpoint (port 10250): /healthz and /containerLogs, which the apiserver proxies for
-// `kubectl logs`. With --client-ca-file only clients holding a certificate from that CA (the apiserver's
-// --kubelet-client-certificate) are served, as the kubelet's x509 authentication does.
+// The kubelet's HTTPS endpoint (port 10250), the paths the apiserver proxies to: /healthz, /containerLogs
+// (kubectl logs), /exec and /attach over WebSocket (kubectl exec/attach), /stats/summary (metrics). With
+// --client-ca-file only clients holding a certificate from that CA (the apiserver's --kubelet-client-certificate)
+// are served, as the kubelet's x509 authentication does; without it anyone on the network is, so we say so once.
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import type { ContainerRuntime, LogOptions } from '../runtime/runtime.ts';
-import { locateContainer } from './container-locator.ts';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ContainerRuntime } from '../runtime/runtime.ts';
+import { dockerContainerLocator, type ContainerLocator } from './container-locator.ts';
+import { serveContainerLogs } from './container-logs.ts';
+import { refuseUpgrade, sendJson, sendText } from './http-reply.ts';
+import { runtimeSummaryProvider } from './stats-summary.ts';
+import { chooseProtocol, parseStreamOptions, supportedProtocols, type StreamOptions } from './stream-protocol.ts';
+import { failSession, pumpSession } from './stream-session.ts';
+
+export { logOptionsFrom } from './container-logs.ts';
 
 export interface KubeletServerOptions {
   host: string;
@@ -14,71 +24,115 @@ export interface KubeletServerOptions {
   tls: { certPem: string; keyPem: string };
   clientCaPem?: string;
   runtime: ContainerRuntime;
+  /** Finds containers; by default through Docker labels of `nodeName`'s containers. */
+  locator?: ContainerLocator;
   nodeName: string;
   logger: Logger;
+  /** /stats/summary; by default built from the runtime's container stats and the host's /proc. */
+  statsProvider?: () => Promise<unknown>;
 }
 
-/** Reads kubectl's log options (already validated by the apiserver) into the runtime's. */
-export function logOptionsFrom(q: URLSearchParams, now = Date.now()): LogOptions {
-  const opts: LogOptions = {};
-  if (q.get('follow') === 'true') opts.follow = true;
-  if (q.get('timestamps') === 'true') opts.timestamps = true;
-  const tail = q.get('tailLines');
-  if (tail !== null && /^\d+$/.test(tail)) opts.tail = Number(tail);
-  const sinceSeconds = q.get('sinceSeconds');
-  if (sinceSeconds !== null && /^\d+$/.test(sinceSeconds)) opts.since = new Date(now - Number(sinceSeconds) * 1000);
-  const sinceTime = q.get('sinceTime');
-  if (sinceTime && !Number.isNaN(Date.parse(sinceTime))) opts.since = new Date(sinceTime);
-  return opts;
+export interface KubeletServer {
+  port: number;
+  close(): Promise<void>;
 }
 
-export async function startKubeletServer(o: KubeletServerOptions): Promise<{ port: number; close(): Promise<void> }> {
+interface Target { namespace: string; pod: string; container: string }
+
+/** `/{verb}/{namespace}/{pod}/{container}` or, as kube also routes it, `/{verb}/{namespace}/{pod}/{uid}/{container}`. */
+export function parseTarget(pathname: string, verb: string): Target | undefined {
+  const parts = pathname.split('/').slice(1);
+  if (parts[0] !== verb || (parts.length !== 4 && parts.length !== 5) || parts.some((p) => p === '')) return undefined;
+  const [namespace, pod, container] = [parts[1], parts[2], parts[parts.length - 1]].map(decodeURIComponent);
+  return { namespace, pod, container };
+}
+
+export async function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
+  const locator = o.locator ?? dockerContainerLocator(o.runtime, o.nodeName);
+  const stats = o.statsProvider ?? runtimeSummaryProvider(o.runtime, o.nodeName);
+  const log = o.logger.child({ component: 'kubelet-server' });
+  if (!o.clientCaPem) log.warn('no --client-ca-file: the kubelet API (logs, exec, attach) is served to any client');
   const server = https.createServer({
     cert: o.tls.certPem, key: o.tls.keyPem,
     requestCert: o.clientCaPem !== undefined, rejectUnauthorized: false,
     ...(o.clientCaPem ? { ca: o.clientCaPem } : {}),
   }, (req, res) => void handle(req, res).catch((err: Error) => {
-    o.logger.warn({ url: req.url, err: err.message }, 'kubelet request failed');
-    if (!res.headersSent) send(res, 500, err.message);
+    log.warn({ url: req.url, err: err.message }, 'kubelet request failed');
+    if (!res.headersSent) sendText(res, 500, err.message);
     else res.end();
   }));
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => chooseProtocol(offered) ?? false });
+  const sessions = new Set<WebSocket>();
 
-  function send(res: ServerResponse, code: number, text: string): void {
-    res.writeHead(code, { 'Content-Type': 'text/plain' });
-    res.end(`${text}\n`);
-  }
+  const authorized = (req: IncomingMessage): boolean => !o.clientCaPem || (req.socket as TLSSocket).authorized;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (o.clientCaPem && !(req.socket as TLSSocket).authorized) return send(res, 401, 'Unauthorized');
+    if (!authorized(req)) return sendText(res, 401, 'Unauthorized');
     const url = new URL(req.url ?? '/', 'https://kubelet');
-    if (req.method !== 'GET') return send(res, 405, 'method not allowed');
-    if (url.pathname === '/healthz') return send(res, 200, 'ok');
-    const logs = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
-    if (!logs) return send(res, 404, 'not found');
-    const [namespace, pod, container] = logs.slice(1).map(decodeURIComponent);
-    const previous = url.searchParams.get('previous') === 'true';
-    const id = await locateContainer(o.runtime, o.nodeName, namespace, pod, container, previous);
-    if (!id) {
-      return send(res, previous ? 400 : 404, previous
-        ? `previous terminated container "${container}" in pod "${pod}" not found`
-        : `container "${container}" in pod "${pod}" is not available`);
+    if (url.pathname === '/healthz' && req.method === 'GET') return sendText(res, 200, 'ok');
+    if (url.pathname === '/stats/summary' && req.method === 'GET') return sendJson(res, 200, await stats());
+    const logs = parseTarget(url.pathname, 'containerLogs');
+    if (logs && req.method === 'GET') return serveContainerLogs(o.runtime, locator, req, res, logs, url.searchParams);
+    if (parseTarget(url.pathname, 'exec') || parseTarget(url.pathname, 'attach')) {
+      return sendText(res, 400, 'Upgrade request required');
     }
-    const stream = await o.runtime.containerLogs(id, logOptionsFrom(url.searchParams));
-    const limit = Number(url.searchParams.get('limitBytes') ?? 0);
-    res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked' });
-    let sent = 0;
-    stream.on('data', (chunk: Buffer) => {
-      if (limit > 0 && sent + chunk.length >= limit) {
-        res.end(chunk.subarray(0, limit - sent));
-        stream.destroy();
-        return;
-      }
-      sent += chunk.length;
-      res.write(chunk);
+    return sendText(res, 404, '404 page not found');
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void upgrade(req, socket, head).catch((err: Error) => {
+      log.warn({ url: req.url, err: err.message }, 'kubelet stream request failed');
+      if (socket.writable) refuseUpgrade(socket, 500, err.message);
     });
-    stream.on('end', () => res.end());
-    stream.on('error', () => res.end());
-    req.on('close', () => stream.destroy());
+  });
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => undefined);
+    if (!authorized(req)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    const verb = url.pathname.startsWith('/attach/') ? 'attach' : 'exec';
+    const target = parseTarget(url.pathname, verb);
+    if (!target) return refuseUpgrade(socket, 404, '404 page not found');
+    const opts = parseStreamOptions(url.searchParams);
+    if ('error' in opts) return refuseUpgrade(socket, 400, opts.error);
+    if (verb === 'exec' && opts.command.length === 0) return refuseUpgrade(socket, 400, 'you must specify at least one command for the container');
+    const id = await locator.containerId(target.namespace, target.pod, target.container);
+    if (!id) return refuseUpgrade(socket, 404, `container not found ("${target.container}")`);
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      // kubectl falls back to SPDY/3.1 only when the WebSocket upgrade fails; this kubelet speaks WebSocket only.
+      return refuseUpgrade(socket, 400, `unsupported upgrade "${req.headers.upgrade ?? ''}": this kubelet streams over WebSocket (${supportedProtocols.join(', ')}) only`);
+    }
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    if (!chooseProtocol(offered)) {
+      return refuseUpgrade(socket, 400, `none of the offered subprotocols [${offered.join(' ')}] is supported; use one of [${supportedProtocols.join(' ')}]`);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // kubectl sends stdin as soon as the socket opens; hold it until the process is there to take it.
+      ws.pause();
+      sessions.add(ws);
+      ws.once('close', () => sessions.delete(ws));
+      void runSession(ws, verb, id, opts).catch((err: Error) => {
+        log.warn({ url: req.url, err: err.message }, `${verb} session failed`);
+        failSession(ws, err.message);
+      });
+    });
+  }
+
+  async function runSession(ws: WebSocket, verb: 'exec' | 'attach', id: string, opts: StreamOptions): Promise<void> {
+    if (verb === 'exec') {
+      const session = await o.runtime.execInContainer(id, opts.command, { stdin: opts.stdin, tty: opts.tty })
+        .catch((err: Error) => { failSession(ws, `error executing command in container: ${err.message}`); });
+      if (!session) return;
+      if (!opts.stdin) session.stdin?.end();
+      await pumpSession(ws, ws.protocol, session, opts, log, () => session.wait());
+      return;
+    }
+    if (!o.runtime.attachContainer) return failSession(ws, 'attach is not supported by this container runtime');
+    const session = await o.runtime.attachContainer(id, { stdin: opts.stdin })
+      .catch((err: Error) => { failSession(ws, `error attaching to container: ${err.message}`); });
+    if (!session) return;
+    // An attach ends with the stream, not with an exit code of its own (the pod status carries that).
+    await pumpSession(ws, ws.protocol, session, opts, log, async () => { await session.wait(); return undefined; });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -89,6 +143,8 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<{ por
   return {
     port: typeof address === 'object' && address ? address.port : o.port,
     close: () => new Promise((resolve) => {
+      for (const ws of sessions) ws.terminate();
+      wss.close();
       server.closeAllConnections();
       server.close(() => resolve());
     }),
