@@ -1,13 +1,19 @@
 // Every controller the controller-manager can run, by the name `--controllers` uses.
 import { newCronJobController } from './cronjob.ts';
 import { newDaemonSetController } from './daemonset.ts';
+import { newDeploymentController } from './deployment.ts';
 import type { Controller, ControllerContext } from './framework/controller.ts';
 import { newJobController } from './job.ts';
+import { newReplicaSetController } from './replicaset.ts';
+import { newReplicationControllerController } from './replicationcontroller.ts';
 import { newStatefulSetController } from './statefulset.ts';
 
 export const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
   'job-controller': newJobController,
   'cronjob-controller': newCronJobController,
   'daemonset-controller': newDaemonSetController,
+  'deployment-controller': newDeploymentController,
   'statefulset-controller': newStatefulSetController,
+  'replicaset-controller': newReplicaSetController,
+  'replicationcontroller-controller': newReplicationControllerController,
 };
