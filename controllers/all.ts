@@ -3,6 +3,7 @@ import { newCronJobController } from './cronjob.ts';
 import { newDaemonSetController } from './daemonset.ts';
 import { newDeploymentController } from './deployment.ts';
 import type { Controller, ControllerContext } from './framework/controller.ts';
+import { newGarbageCollector } from './garbagecollector.ts';
 import { newJobController } from './job.ts';
 import { newReplicaSetController } from './replicaset.ts';
 import { newReplicationControllerController } from './replicationcontroller.ts';
@@ -15,5 +16,6 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   'deployment-controller': newDeploymentController,
   'statefulset-controller': newStatefulSetController,
   'replicaset-controller': newReplicaSetController,
+  'garbage-collector-controller': newGarbageCollector,
   'replicationcontroller-controller': newReplicationControllerController,
 };
