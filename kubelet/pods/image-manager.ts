@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Container, Pod } from '../../apiserver/api/types.ts';
 import { parseImageReference } from '../../apiserver/api/image-reference.ts';
+import { ensureTestImage } from '../runtime/local-images.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import { Backoff } from './backoff.ts';
 
@@ -21,6 +22,15 @@ export class ImageError extends Error {
 export type PodEventSink = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, container?: string) => void;
 
 /** The policy the apiserver defaults: Always for `:latest` or no tag, IfNotPresent otherwise. */
+/**
+ * `skiff.local/busybox[:tag]` comes from no registry: "pulling" it builds it on this node from the static busybox,
+ * so `kubectl run --image=skiff.local/busybox` works on a machine that reaches no registry.
+ */
+export function localBusyboxImage(image: string): string | undefined {
+  const m = /^skiff\.local\/busybox(?::([\w][\w.-]*))?$/.exec(image);
+  return m ? `skiff.local/busybox:${m[1] ?? 'latest'}` : undefined;
+}
+
 export function pullPolicy(container: Container): string {
   if (container.imagePullPolicy) return container.imagePullPolicy;
   const ref = parseImageReference(container.image ?? '');
@@ -72,7 +82,9 @@ export class ImageManager {
     const started = this.clock();
     try {
       let lastLog = 0;
-      await this.runtime.pullImage(image, (p) => {
+      const local = localBusyboxImage(image);
+      if (local) await ensureTestImage(this.runtime, local);
+      else await this.runtime.pullImage(image, (p) => {
         const now = this.clock();
         if (now - lastLog < 1000) return;
         lastLog = now;
