@@ -2,6 +2,7 @@
 import { newCronJobController } from './cronjob.ts';
 import { newDaemonSetController } from './daemonset.ts';
 import { newDeploymentController } from './deployment.ts';
+import { newEndpointsController } from './endpoints.ts';
 import type { Controller, ControllerContext } from './framework/controller.ts';
 import { newGarbageCollector } from './garbagecollector.ts';
 import { newJobController } from './job.ts';
@@ -18,4 +19,5 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   'replicaset-controller': newReplicaSetController,
   'garbage-collector-controller': newGarbageCollector,
   'replicationcontroller-controller': newReplicationControllerController,
+  'endpoints-controller': newEndpointsController,
 };
