@@ -6,8 +6,10 @@ import { newEndpointsController } from './endpoints.ts';
 import type { Controller, ControllerContext } from './framework/controller.ts';
 import { newGarbageCollector } from './garbagecollector.ts';
 import { newJobController } from './job.ts';
+import { newNamespaceController } from './namespace.ts';
 import { newReplicaSetController } from './replicaset.ts';
 import { newReplicationControllerController } from './replicationcontroller.ts';
+import { newServiceAccountController } from './serviceaccount.ts';
 import { newStatefulSetController } from './statefulset.ts';
 
 export const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
@@ -20,4 +22,6 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   'garbage-collector-controller': newGarbageCollector,
   'replicationcontroller-controller': newReplicationControllerController,
   'endpoints-controller': newEndpointsController,
+  'namespace-controller': newNamespaceController,
+  'serviceaccount-controller': newServiceAccountController,
 };

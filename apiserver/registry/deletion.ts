@@ -3,6 +3,7 @@
 // - a pod bound to a node and still running is marked (deletionTimestamp = now + grace) and its kubelet
 //   finishes the deletion with grace 0 once the containers are gone;
 // - an object with finalizers is marked and stays until the finalizers are removed;
+// - a namespace is marked Terminating and stays until the namespace controller has emptied and finalized it;
 // - propagationPolicy Orphan / Foreground add the `orphan` / `foregroundDeletion` finalizer the garbage
 //   collector acts on; Background (the default) deletes now and lets the collector remove dependents.
 import type { KubeObject, Mutable, ObjectMeta } from '../api/types.ts';
@@ -39,13 +40,20 @@ export function planDelete(plural: string, current: KubeObject, req: DeleteReque
   object.metadata = meta;
   let changed = false;
 
-  // A namespace with spec.finalizers turns Terminating; the namespace controller empties it, then finalizes.
-  if (plural === 'namespaces' && specFinalizers(object).length > 0) {
-    if (meta.deletionTimestamp !== undefined) return { action: 'mark', object: current };
-    meta.deletionTimestamp = rfc3339(nowMs);
-    meta.deletionGracePeriodSeconds = 0;
-    object.status = { ...(object.status as Record<string, unknown> | undefined), phase: 'Terminating' };
-    return { action: 'mark', object };
+  // kube's namespace REST Delete: the first DELETE only turns the namespace Terminating (with the propagation
+  // finalizers asked for); the namespace controller empties it and removes its spec.finalizers through
+  // namespaces/finalize, which deletes it. A later DELETE waits while spec.finalizers remain, and once they are
+  // gone deletes as any other object would.
+  if (plural === 'namespaces') {
+    if (meta.deletionTimestamp === undefined) {
+      meta.deletionTimestamp = rfc3339(nowMs);
+      object.status = { ...(object.status as Record<string, unknown> | undefined), phase: 'Terminating' };
+      const finalizers = withPropagationFinalizers(meta.finalizers ?? [], req);
+      if (finalizers.length > 0) meta.finalizers = finalizers;
+      else delete meta.finalizers;
+      return { action: 'mark', object };
+    }
+    if (specFinalizers(object).length > 0) return { action: 'mark', object: current };
   }
 
   const finalizers = withPropagationFinalizers(meta.finalizers ?? [], req);

@@ -1,12 +1,13 @@
 // The Pod's behaviour in the generic registry, after kube-apiserver's podStrategy and podStatusStrategy:
-// defaulting, a fresh Pending status with the QoS class on create, status kept out of spec writes and spec kept
-// out of status writes.
+// defaulting, a fresh Pending status with the QoS class and the `default` ServiceAccount on create, status kept out
+// of spec writes and spec kept out of status writes.
 import type { FieldError } from '../../api/errors.ts';
 import { defaultPod, podQOSClass } from '../../api/defaults/pod.ts';
 import { syncPodStatusIPs } from '../../api/defaults/pod-status.ts';
 import type { PodAffinityTerm } from '../../api/pod-types.ts';
 import type { KubeObject, Pod } from '../../api/types.ts';
 import { validatePod } from '../../api/validation/pod.ts';
+import { mirrorPodAnnotation } from '../../api/validation/pod-annotations.ts';
 import { validatePodStatusUpdate } from '../../api/validation/pod-status.ts';
 import { validatePodUpdate } from '../../api/validation/pod-update.ts';
 import { setStatus } from '../../api/writable-status.ts';
@@ -30,6 +31,7 @@ export const podStrategy: Strategy = {
     setStatus(pod, { phase: 'Pending', qosClass: podQOSClass(pod.spec ?? { containers: [] }) });
     markSchedulingGated(pod);
     mergeMatchLabelKeys(pod);
+    defaultServiceAccount(pod);
   },
 
   prepareForUpdate(obj: KubeObject, old: KubeObject): void {
@@ -58,6 +60,19 @@ export const podStrategy: Strategy = {
     return validatePodStatusUpdate(asPod(obj), asPod(old));
   },
 };
+
+/**
+ * Every pod runs as some ServiceAccount: `default` unless it names one, as kube's ServiceAccount admission plugin
+ * sets on create. Mirror pods are left alone: their kubelet compares the spec with its static pod's and would
+ * delete a pod the apiserver changed.
+ */
+function defaultServiceAccount(pod: Pod): void {
+  const spec = pod.spec;
+  if (!spec || spec.serviceAccountName || mirrorPodAnnotation in (pod.metadata?.annotations ?? {})) return;
+  spec.serviceAccountName = 'default';
+  // The deprecated alias always mirrors the name (defaultPodSpec keeps them in step on every later write).
+  spec.serviceAccount = 'default';
+}
 
 /** A gated pod says why it is not scheduled yet, so `kubectl get` shows SchedulingGated rather than Pending. */
 function markSchedulingGated(pod: Pod): void {

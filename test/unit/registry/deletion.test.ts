@@ -69,7 +69,26 @@ describe('planDelete', () => {
     if (plan.action !== 'mark') return;
     assert.equal((plan.object.status as { phase: string }).phase, 'Terminating');
     assert.ok(plan.object.metadata?.deletionTimestamp);
-    assert.deepEqual(planDelete('namespaces', { metadata: { name: 'n' }, spec: {} }, {}, now), { action: 'delete' });
+    assert.equal(plan.object.metadata?.deletionGracePeriodSeconds, undefined);
+    // A second DELETE changes nothing while the namespace controller is at work.
+    assert.deepEqual(planDelete('namespaces', plan.object, {}, now + 1000), { action: 'mark', object: plan.object });
+  });
+
+  it('the first DELETE of a namespace only marks it, even with nothing to finalize; a later one deletes it', () => {
+    const finalized: KubeObject = { metadata: { name: 'n' }, spec: {}, status: { phase: 'Active' } };
+    const plan = planDelete('namespaces', finalized, {}, now);
+    assert.equal(plan.action, 'mark');
+    if (plan.action !== 'mark') return;
+    assert.equal((plan.object.status as { phase: string }).phase, 'Terminating');
+    assert.deepEqual(planDelete('namespaces', plan.object, {}, now), { action: 'delete' });
+  });
+
+  it('a namespace DELETE adds the finalizer its propagationPolicy asks for', () => {
+    const ns: KubeObject = { metadata: { name: 'n' }, spec: { finalizers: ['kubernetes'] } };
+    const fg = planDelete('namespaces', ns, { propagationPolicy: 'Foreground' }, now);
+    assert.deepEqual(fg.action === 'mark' && fg.object.metadata?.finalizers, ['foregroundDeletion']);
+    const orphan = planDelete('namespaces', ns, { propagationPolicy: 'Orphan' }, now);
+    assert.deepEqual(orphan.action === 'mark' && orphan.object.metadata?.finalizers, ['orphan']);
   });
 });
 
