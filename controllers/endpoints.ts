@@ -4,7 +4,7 @@
 import { resourceFor } from '../apiserver/api/resources.ts';
 import type { Endpoints, Pod, Service } from '../apiserver/api/types.ts';
 import {
-  ApiStatusError, isAlreadyExists, isConflict, isForbidden, isNotFound, objectKey,
+  isAlreadyExists, isConflict, isNamespaceTerminating, isNotFound, objectKey,
 } from '../apiserver/client/index.ts';
 import { controllerBasics, type Controller, type ControllerContext } from './framework/controller.ts';
 import {
@@ -92,7 +92,7 @@ export function newEndpointsController(ctx: ControllerContext): Controller {
       // The cache is behind our own last write (or someone else's): its watch event queues the key again.
       if (isConflict(err) || isAlreadyExists(err)) return;
       // Nothing can be created in a namespace being deleted; the Service goes with it.
-      if (plan.kind === 'create' && isForbidden(err) && namespaceTerminating(err)) return;
+      if (plan.kind === 'create' && isNamespaceTerminating(err)) return;
       const reason = plan.kind === 'create' ? 'FailedToCreateEndpoint' : 'FailedToUpdateEndpoint';
       const what = plan.kind === 'create' ? `create endpoint for service ${key}` : `update endpoint ${key}`;
       recorder.event(plan.endpoints, 'Warning', reason, `Failed to ${what}: ${(err as Error).message}`);
@@ -102,8 +102,4 @@ export function newEndpointsController(ctx: ControllerContext): Controller {
   }
 
   return { name, queue, workers: 5, reconcile: skipConflicts(sync, isConflict) };
-}
-
-function namespaceTerminating(err: unknown): boolean {
-  return err instanceof ApiStatusError && (err.status.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
 }

@@ -4,7 +4,7 @@
 import { selectorFromLabelSelector, selectorFromMap, matchesSelector, type Selector } from '../apiserver/api/labels.ts';
 import { resourceFor } from '../apiserver/api/resources.ts';
 import type { Pod, PodTemplateSpec, ReplicaSet, ReplicationController } from '../apiserver/api/types.ts';
-import { isConflict, isNotFound, objectKey, type ResourceRef } from '../apiserver/client/index.ts';
+import { isConflict, isNamespaceTerminating, isNotFound, objectKey, type ResourceRef } from '../apiserver/client/index.ts';
 import { claimObjects, ownerStillThere, patchOwnerReferences } from './claim-objects.ts';
 import { canonicalJson } from './controller-revision.ts';
 import { controllerBasics, type Controller, type ControllerContext } from './framework/controller.ts';
@@ -100,6 +100,9 @@ export function newReplicaManager(ctx: ControllerContext, k: ReplicaKind): Contr
       for (const r of results) {
         if (r.status === 'fulfilled') {
           recorder.event(owner, 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata?.name ?? ''}`);
+        } else if (isNamespaceTerminating(r.reason)) {
+          // The namespace controller is deleting everything here; the ReplicaSet goes too.
+          expectations.creationObserved(key);
         } else {
           expectations.creationObserved(key);
           failure ??= r.reason;

@@ -94,6 +94,9 @@ export const isAlreadyExists = (e: unknown): boolean => reasonOf(e) === 'Already
 export const isConflict = (e: unknown): boolean => codeOf(e) === 409 && reasonOf(e) !== 'AlreadyExists';
 export const isInvalid = (e: unknown): boolean => codeOf(e) === 422;
 export const isForbidden = (e: unknown): boolean => codeOf(e) === 403;
+/** A create refused because the namespace is being deleted (kube's NamespaceTerminating cause): nothing to retry. */
+export const isNamespaceTerminating = (e: unknown): boolean => e instanceof ApiStatusError && e.code === 403
+  && (e.status.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
 export const isUnauthorized = (e: unknown): boolean => codeOf(e) === 401;
 export const isTooManyRequests = (e: unknown): boolean => codeOf(e) === 429;
 /** A resourceVersion too old to serve (410, reason Expired or Gone): the caller must relist. */

@@ -4,8 +4,9 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { Logger } from 'pino';
-import type { Pod } from '../../apiserver/api/types.ts';
-import { EventRecorder, type RestClient } from '../../apiserver/client/index.ts';
+import { resourceFor } from '../../apiserver/api/resources.ts';
+import type { Pod, Service } from '../../apiserver/api/types.ts';
+import { EventRecorder, Informer, type RestClient } from '../../apiserver/client/index.ts';
 import { ProbeManager } from '../prober/probe-manager.ts';
 import { defaultPauseImage, ensurePauseImage } from '../runtime/local-images.ts';
 import type { ContainerRuntime, PodNetworkConfig } from '../runtime/runtime.ts';
@@ -15,6 +16,7 @@ import { ImageManager, type PodEventSink } from './image-manager.ts';
 import { NodePods } from './node-pods.ts';
 import { PodSyncer } from './pod-sync.ts';
 import { PodWorkers } from './pod-workers.ts';
+import { serviceLinkEnv } from './service-env.ts';
 import { StatusManager } from './status-manager.ts';
 
 export interface PodRunnerOptions {
@@ -53,6 +55,12 @@ export async function startPodRunner(o: PodRunnerOptions, signal: AbortSignal): 
     recorder.event({ ...pod, apiVersion: 'v1', kind: 'Pod' }, type, reason, message, containerFieldPath(pod, container));
 
   if (o.pauseImage === defaultPauseImage) await ensurePauseImage(o.runtime, o.pauseImage);
+  // Containers get variables for the Services that exist when they start; like kube's kubelet, wait for the
+  // Service cache before starting any (a few seconds at most, so an apiserver hiccup does not stop the node).
+  const services = new Informer<Service>(o.client, { resource: resourceFor('', 'v1', 'services')!, logger });
+  services.start(signal);
+  const servicesDeadline = Date.now() + 5000;
+  while (!services.hasSynced() && Date.now() < servicesDeadline && !signal.aborted) await new Promise((r) => setTimeout(r, 50));
   await o.runtime.ensureNetwork(o.network);
 
   const hostResolv = (() => {
@@ -81,7 +89,7 @@ export async function startPodRunner(o: PodRunnerOptions, signal: AbortSignal): 
     container: { nodeName: o.nodeName, nodeMemoryCapacityBytes: memoryBytes },
     nodeIP: o.nodeIP,
     nodeAllocatable: { cpuMilli: os.cpus().length * 1000, memoryBytes },
-    serviceEnv: () => [],
+    serviceEnv: (pod) => serviceLinkEnv(pod, services.list()),
   });
   workers = new PodWorkers({ syncer, client: o.client, logger });
   const nodePods = new NodePods({

@@ -33,7 +33,7 @@ export interface PodSyncDeps {
   nodeIP: string;
   nodeAllocatable: { cpuMilli: number; memoryBytes: number };
   /** Docker-link variables for the Services of a namespace (`<SVC>_SERVICE_HOST`...). */
-  serviceEnv: (namespace: string) => { name: string; value: string }[];
+  serviceEnv: (pod: Pod) => { name: string; value: string }[];
   clock?: () => number;
 }
 
@@ -194,7 +194,7 @@ export class PodSyncer {
     }
     let env: { name: string; value: string }[];
     try {
-      env = (await containerEnv(pod, c, this.d.envSources, this.downward(pod, podIP), this.d.serviceEnv(pod.metadata?.namespace ?? 'default'))).env;
+      env = (await containerEnv(pod, c, this.d.envSources, this.downward(pod, podIP), this.d.serviceEnv(pod))).env;
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       waiting.set(c.name, { reason: 'CreateContainerConfigError', message: err.message });
