@@ -6,6 +6,7 @@ import os from 'node:os';
 import { Command } from 'commander';
 import pino from 'pino';
 import { RestClient, loadKubeconfig } from '../apiserver/client/index.ts';
+import { parseDuration } from '../apiserver/api/duration.ts';
 import { isDNS1123Subdomain } from '../apiserver/api/validation/names.ts';
 import { versionInfo } from '../apiserver/server/version.ts';
 import { defaultNodeIP } from './node/host-info.ts';
@@ -13,6 +14,9 @@ import { NodeAgent } from './node/node-agent.ts';
 import { parseResourceList } from './node/node-object.ts';
 import { DockerRuntime } from './runtime/docker-runtime.ts';
 import { startPodRunner } from './pods/pod-runner.ts';
+import { HostIptables, removeProxyRules } from './proxy/iptables.ts';
+import { Proxier } from './proxy/proxier.ts';
+import { ensureServiceRoute, removeServiceRoute } from './proxy/service-network.ts';
 import { startKubeletServer } from './server/kubelet-server.ts';
 import { kubeletServingCert } from './server/serving-cert.ts';
 
@@ -38,6 +42,14 @@ interface Flags {
   tlsCertFile?: string;
   tlsPrivateKeyFile?: string;
   clientCaFile?: string;
+  proxyMode: string;
+  serviceClusterIpRange: string;
+  clusterCidr?: string;
+  proxyChainPrefix: string;
+  serviceBridge: string;
+  iptablesMinSyncPeriod: string;
+  iptablesSyncPeriod: string;
+  cleanup?: boolean;
   logLevel: string;
 }
 
@@ -64,6 +76,14 @@ const program = new Command('skiff-kubelet')
   .option('--tls-cert-file <file>', 'serving certificate (default: issued by a kubelet-local CA under --root-dir/pki)')
   .option('--tls-private-key-file <file>', 'key of --tls-cert-file')
   .option('--client-ca-file <file>', 'only clients with a certificate from this CA (the apiserver) are served')
+  .option('--proxy-mode <mode>', 'the Service proxy: iptables (kube-proxy\'s iptables mode) or none', 'iptables')
+  .option('--service-cluster-ip-range <cidrs>', 'Service addresses, comma-separated: routed to --service-bridge and never sent off the host', '10.96.0.0/16')
+  .option('--cluster-cidr <cidr>', 'pod addresses; traffic to a ClusterIP from elsewhere is masqueraded (default: --pod-network-subnet)')
+  .option('--proxy-chain-prefix <prefix>', 'prefix of the proxy\'s iptables chains (KUBE-SERVICES, KUBE-SVC-...)', 'KUBE')
+  .option('--service-bridge <dev>', 'the empty bridge the service CIDR is routed to', 'skiff-svc')
+  .option('--iptables-min-sync-period <duration>', 'least time between two syncs of the proxy rules', '1s')
+  .option('--iptables-sync-period <duration>', 'longest time between two syncs of the proxy rules', '30s')
+  .option('--cleanup', 'remove the proxy\'s iptables rules and the service route, then exit')
   .option('--log-level <level>', 'pino log level', 'info')
   .parse();
 
@@ -88,7 +108,27 @@ function systemUUID(): string {
   }
 }
 
+function proxyRuleOptions() {
+  const prefix = flags.proxyChainPrefix;
+  if (!/^[A-Z][A-Z0-9]{0,6}$/.test(prefix)) throw new Error(`--proxy-chain-prefix ${JSON.stringify(prefix)}: want 1-7 upper-case letters or digits`);
+  return {
+    prefix,
+    clusterCIDR: flags.clusterCidr ?? flags.podNetworkSubnet,
+    serviceCIDRs: flags.serviceClusterIpRange.split(',').map((s) => s.trim()).filter(Boolean),
+    serviceBridge: flags.serviceBridge,
+  };
+}
+
+async function cleanup(): Promise<void> {
+  const o = proxyRuleOptions();
+  await removeProxyRules(new HostIptables(), o.prefix);
+  await removeServiceRoute(o.serviceBridge, o.serviceCIDRs);
+  logger.info({ prefix: o.prefix }, 'removed the service proxy rules');
+}
+
 async function main(): Promise<void> {
+  if (flags.cleanup) return cleanup();
+  if (!['iptables', 'none'].includes(flags.proxyMode)) throw new Error(`--proxy-mode ${JSON.stringify(flags.proxyMode)}: want iptables or none`);
   const name = (flags.hostnameOverride ?? os.hostname()).toLowerCase();
   const nameErrors = isDNS1123Subdomain(name);
   if (nameErrors.length > 0) throw new Error(`node name ${JSON.stringify(name)} is invalid: ${nameErrors.join('; ')} (set --hostname-override)`);
@@ -124,7 +164,17 @@ async function main(): Promise<void> {
     clientCaPem: flags.clientCaFile ? readFileSync(flags.clientCaFile, 'utf8') : undefined,
   });
   shutdown.signal.addEventListener('abort', () => void server.close(), { once: true });
-  await Promise.all([agent.run(shutdown.signal), pods.done]);
+  const running = [agent.run(shutdown.signal), pods.done];
+  if (flags.proxyMode === 'iptables') {
+    const rules = proxyRuleOptions();
+    const proxier = new Proxier({
+      ...rules, client, logger: logger.child({ component: 'proxy' }), iptables: new HostIptables(),
+      minSyncPeriodMs: parseDuration(flags.iptablesMinSyncPeriod), syncPeriodMs: parseDuration(flags.iptablesSyncPeriod),
+      prepare: () => ensureServiceRoute(rules.serviceBridge, rules.serviceCIDRs),
+    });
+    running.push(proxier.run(shutdown.signal));
+  }
+  await Promise.all(running);
 }
 
 main().catch((err: unknown) => {

@@ -1,10 +1,12 @@
 // deploy/cluster: a whole Skiff cluster on this machine as background processes (apiserver, scheduler,
 // controller-manager, one kubelet per node), with its credentials, kubeconfigs and logs in one state directory.
 // `up` is safe to run again: it reuses the state and starts only what is not running.
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { RestClient, loadKubeconfig } from '../../apiserver/client/index.ts';
 import { removeNodeContainers, unmountBelow } from './cleanup.ts';
@@ -23,6 +25,9 @@ interface ClusterConfig {
   nodes: string[];
   apiserverPort: number;
   firstKubeletPort: number;
+  serviceCIDR: string;
+  /** Prefix of the proxy's iptables chains: KUBE, or another for a second cluster on the same host. */
+  proxyChainPrefix: string;
 }
 
 function configFile(layout: ClusterLayout): string {
@@ -45,6 +50,7 @@ function componentSpecs(layout: ClusterLayout, cfg: ClusterConfig, logLevel: str
     {
       name: 'apiserver', entry: dist('apiserver'), args: [
         '--secure-port', String(cfg.apiserverPort), '--data-dir', layout.apiserverDataDir,
+        '--service-cluster-ip-range', cfg.serviceCIDR,
         '--token-auth-file', layout.tokenFile,
         '--kubelet-client-certificate', layout.kubeletClientCert, '--kubelet-client-key', layout.kubeletClientKey,
         ...common,
@@ -60,10 +66,23 @@ function componentSpecs(layout: ClusterLayout, cfg: ClusterConfig, logLevel: str
       name: `kubelet-${node}`, entry: dist('kubelet'), args: [
         '--kubeconfig', kubeconfigPath(layout, `kubelet-${node}`), '--hostname-override', node,
         '--root-dir', path.join(layout.stateDir, 'kubelet', node), '--port', String(cfg.firstKubeletPort + i),
-        '--client-ca-file', path.join(layout.kubeletClientCADir, 'ca.crt'), ...common,
+        '--client-ca-file', path.join(layout.kubeletClientCADir, 'ca.crt'),
+        ...proxyArgs(cfg),
+        // One proxy per host: the kubelets of one host share its packet filter.
+        ...(i === 0 ? [] : ['--proxy-mode', 'none']),
+        ...common,
       ],
     })),
   ];
+}
+
+function proxyArgs(cfg: ClusterConfig): string[] {
+  return ['--service-cluster-ip-range', cfg.serviceCIDR, '--proxy-chain-prefix', cfg.proxyChainPrefix];
+}
+
+/** Removes the proxy's iptables chains and the service route (`skiff-kubelet --cleanup`). */
+async function cleanupProxy(cfg: ClusterConfig): Promise<void> {
+  await promisify(execFile)(process.execPath, [dist('kubelet'), '--cleanup', ...proxyArgs(cfg), '--log-level', 'warn']);
 }
 
 async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
@@ -81,6 +100,8 @@ function adminClient(layout: ClusterLayout): RestClient {
 interface UpOptions {
   nodes?: number;
   nodeName?: string;
+  serviceCidr: string;
+  proxyChainPrefix: string;
   apiserverPort: number;
   kubeletPort: number;
   logLevel: string;
@@ -91,13 +112,16 @@ async function up(layout: ClusterLayout, opts: UpOptions): Promise<void> {
   const started = Date.now();
   mkdirSync(layout.stateDir, { recursive: true, mode: 0o700 });
   const previous = readConfig(layout);
-  const cfg: ClusterConfig = previous && opts.nodes === undefined && opts.nodeName === undefined
-    ? previous
-    : {
-      nodes: nodeNames(opts.nodes ?? previous?.nodes.length ?? 1, opts.nodeName),
-      apiserverPort: previous?.apiserverPort ?? opts.apiserverPort,
-      firstKubeletPort: previous?.firstKubeletPort ?? opts.kubeletPort,
-    };
+  // What the state directory already has wins: a cluster keeps its ports and ranges across runs.
+  const cfg: ClusterConfig = {
+    nodes: previous && opts.nodes === undefined && opts.nodeName === undefined
+      ? previous.nodes
+      : nodeNames(opts.nodes ?? previous?.nodes.length ?? 1, opts.nodeName),
+    apiserverPort: previous?.apiserverPort ?? opts.apiserverPort,
+    firstKubeletPort: previous?.firstKubeletPort ?? opts.kubeletPort,
+    serviceCIDR: previous?.serviceCIDR ?? opts.serviceCidr,
+    proxyChainPrefix: previous?.proxyChainPrefix ?? opts.proxyChainPrefix,
+  };
   writeFileSync(configFile(layout), `${JSON.stringify(cfg, null, 2)}\n`);
 
   const ids = identities(cfg.nodes);
@@ -139,6 +163,10 @@ async function down(layout: ClusterLayout): Promise<void> {
   // The kubelets leave their pods' containers running when stopped (as kube's do); down means the cluster is gone.
   const removed = await removeNodeContainers(cfg?.nodes ?? []);
   if (removed > 0) console.log(`removed ${removed} pod containers`);
+  if (cfg) {
+    await cleanupProxy(cfg);
+    console.log(`removed the ${cfg.proxyChainPrefix}-* iptables chains and the route for ${cfg.serviceCIDR}`);
+  }
 }
 
 async function status(layout: ClusterLayout): Promise<number> {
@@ -173,6 +201,8 @@ program.command('up')
   .description('start the cluster (reusing the state directory) and wait until it is healthy')
   .option('--nodes <n>', 'kubelets to run on this host (default: 1, or what the state directory has)', (v) => Number.parseInt(v, 10))
   .option('--node-name <name>', 'the first node\'s name (default: the host name); others get -2, -3, ...')
+  .option('--service-cidr <cidr>', 'Service ClusterIP range', '10.96.0.0/16')
+  .option('--proxy-chain-prefix <prefix>', 'prefix of the proxy\'s iptables chains (another for a second cluster on this host)', 'KUBE')
   .option('--apiserver-port <port>', 'the apiserver\'s HTTPS port', (v) => Number.parseInt(v, 10), 6443)
   .option('--kubelet-port <port>', 'the first kubelet\'s HTTPS port; the next kubelets take the ports after it', (v) => Number.parseInt(v, 10), 10250)
   .option('--log-level <level>', 'components\' log level', 'info')

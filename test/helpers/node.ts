@@ -30,6 +30,8 @@ export async function startNode(api: TestApiserver, opts: { extraArgs?: string[]
     '--port', String(await freePort()), '--address', '127.0.0.1',
     '--hostname-override', name, '--node-ip', '127.0.0.1', '--root-dir', rootDir,
     '--pod-network', network, '--pod-network-subnet', subnet, '--pod-network-bridge', `skfe2e${id}`,
+    // The Service proxy writes the host's iptables: only tests that ask for it (with their own chain prefix) run it.
+    ...(opts.extraArgs?.includes('--proxy-mode') ? [] : ['--proxy-mode', 'none']),
     ...(opts.extraArgs ?? []),
   ];
   const node: TestNode = {
