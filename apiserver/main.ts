@@ -6,9 +6,13 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { parseDuration } from './api/duration.ts';
+import type { Service } from './api/types.ts';
 import { LeaseFreshness } from './admission/fencing.ts';
 import { Registry } from './registry/registry.ts';
+import { ServiceAllocator } from './registry/service/service-allocator.ts';
+import { serviceWriteHooks } from './registry/service/service-hooks.ts';
 import { bootstrapNamespaces } from './server/bootstrap.ts';
+import { keepKubernetesService } from './server/kubernetes-service.ts';
 import { buildApp } from './server/app.ts';
 import { TokenAuthenticator, tlsServerOptions } from './server/authn.ts';
 import { alwaysAllowAuthenticated } from './server/authz.ts';
@@ -28,6 +32,7 @@ interface Flags {
   clientCaFile?: string;
   tokenAuthFile?: string;
   serviceClusterIpRange: string;
+  serviceNodePortRange: string;
   etcdCompactionInterval: string;
   compactionRetainRevisions: string;
   compactionRetainAge: string;
@@ -53,7 +58,8 @@ const program = new Command('skiff-apiserver')
   .option('--tls-private-key-file <file>', 'serving key (PEM)')
   .option('--client-ca-file <file>', 'accept client certificates signed by this CA (CN = user, O = groups)')
   .option('--token-auth-file <file>', 'bearer tokens in kube-apiserver CSV format: token,user,uid,"group1,group2"')
-  .option('--service-cluster-ip-range <cidr>', 'Service ClusterIP range; its first address is in the serving certificate', '10.96.0.0/16')
+  .option('--service-cluster-ip-range <cidr>', 'Service ClusterIP range (IPv4); its first address is the kubernetes Service\'s and is in the serving certificate', '10.96.0.0/16')
+  .option('--service-node-port-range <range>', 'ports NodePort and LoadBalancer Services get node ports from', '30000-32767')
   .option('--etcd-compaction-interval <duration>', 'how often watch history is compacted', '5m')
   .option('--compaction-retain-revisions <n>', 'compaction keeps at least this many of the newest revisions', '1000')
   .option('--compaction-retain-age <duration>', 'compaction keeps at least this much recent history', '5m')
@@ -69,13 +75,6 @@ const program = new Command('skiff-apiserver')
 const flags = program.opts<Flags>();
 const logger = pino({ name: 'skiff-apiserver', level: flags.logLevel });
 
-function firstServiceIP(cidr: string): string {
-  const [base] = cidr.split('/');
-  const octets = base.split('.').map(Number);
-  octets[3] += 1;
-  return octets.join('.');
-}
-
 function defaultAdvertiseAddress(): string {
   for (const addrs of Object.values(os.networkInterfaces())) {
     for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
@@ -86,13 +85,17 @@ function defaultAdvertiseAddress(): string {
 async function main(): Promise<void> {
   const port = Number(flags.securePort);
   const advertise = flags.advertiseAddress ?? defaultAdvertiseAddress();
+  // Built first: a bad range stops the apiserver before it touches anything.
+  const serviceAllocator = new ServiceAllocator({
+    clusterIPRange: flags.serviceClusterIpRange, nodePortRange: flags.serviceNodePortRange,
+  });
   const certDir = flags.certDir ?? path.join(flags.dataDir, 'pki');
   let certPath = flags.tlsCertFile;
   let keyPath = flags.tlsPrivateKeyFile;
   if (!certPath || !keyPath) {
     const ca = await ensureCA(certDir);
     ({ certPath, keyPath } = await ensureServingCert(certDir, ca, {
-      serviceIP: firstServiceIP(flags.serviceClusterIpRange), extraIPs: [advertise], extraDNSNames: [],
+      serviceIP: serviceAllocator.kubernetesServiceIP, extraIPs: [advertise], extraDNSNames: [],
     }));
     logger.info({ certDir }, 'serving with a certificate from the local CA');
   }
@@ -105,7 +108,10 @@ async function main(): Promise<void> {
     compactMinRetainMs: parseDuration(flags.compactionRetainAge),
     logger,
   });
-  const registry = new Registry(store);
+  // The stored Services are the record of what is allocated.
+  const storedServices = await store.list('/registry/core/services/');
+  for (const problem of serviceAllocator.restore(storedServices.items as Service[])) logger.warn(problem);
+  const registry = new Registry(store, Date.now, { '/Service': serviceWriteHooks(serviceAllocator) });
   const leases = new LeaseFreshness(store);
   let ready = false;
   const read = (file: string | undefined) => (file ? readFileSync(file, 'utf8') : undefined);
@@ -130,12 +136,14 @@ async function main(): Promise<void> {
   });
 
   let stopping = false;
+  let stopKubernetesService: (() => void) | undefined;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
+    stopKubernetesService?.();
     await app.close();
     leases.close();
     await store.close();
@@ -145,6 +153,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await bootstrapNamespaces(registry);
+  stopKubernetesService = await keepKubernetesService({
+    registry, clusterIP: serviceAllocator.kubernetesServiceIP, advertiseAddress: advertise, securePort: port, logger,
+  });
   ready = true;
   await app.listen({ port, host: flags.bindAddress });
   logger.info({ port, bindAddress: flags.bindAddress, dataDir: flags.dataDir, durability: flags.durability }, 'skiff-apiserver serving');

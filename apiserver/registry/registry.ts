@@ -17,6 +17,7 @@ import { carryUpdateMeta, fillCreateMeta, nowRFC3339, sameStoredContent } from '
 import { decodeObject, kindOf, type FieldValidation } from './object-decoder.ts';
 import type { Strategy } from './strategy.ts';
 import { strategyFor } from './strategies/index.ts';
+import type { WriteHooks, WriteHooksByKind } from './write-hooks.ts';
 
 export type PatchType = 'json' | 'merge' | 'strategic';
 
@@ -55,10 +56,17 @@ const maxConflictRetries = 8;
 export class Registry {
   readonly store: Store;
   private readonly clock: () => number;
+  private readonly hooks: WriteHooksByKind;
 
-  constructor(store: Store, clock: () => number = Date.now) {
+  /** `hooks`: per-kind work around writes that needs state (Service allocation), see write-hooks.ts. */
+  constructor(store: Store, clock: () => number = Date.now, hooks: WriteHooksByKind = {}) {
     this.store = store;
     this.clock = clock;
+    this.hooks = hooks;
+  }
+
+  private hooksFor(ri: ResourceInfo): WriteHooks | undefined {
+    return this.hooks[`${ri.group}/${ri.kind}`];
   }
 
   async get(ri: ResourceInfo, namespace: string, name: string): Promise<StoredObject> {
@@ -107,13 +115,22 @@ export class Registry {
     ];
     const name = obj.metadata.name ?? '';
     if (fieldErrors.length > 0) throw invalid(ri.kind, ri.group, name, fieldErrors);
-    await opts.admit?.({ operation: 'CREATE', ri, namespace: meta.namespace ?? '', name, subresource: '', object: obj });
-    const stored = toStored(obj);
-    if (opts.dryRun) return { ...stored, metadata: { ...stored.metadata, resourceVersion: '' } };
+    const txn = this.hooksFor(ri)?.beginCreate?.(obj, opts.dryRun === true);
     try {
-      return await this.store.create(objectKey(ri, meta.namespace ?? '', name), stored);
-    } catch (e) {
-      throw storageError(e, ri, name);
+      await opts.admit?.({ operation: 'CREATE', ri, namespace: meta.namespace ?? '', name, subresource: '', object: obj });
+      const stored = toStored(obj);
+      if (opts.dryRun) return { ...stored, metadata: { ...stored.metadata, resourceVersion: '' } };
+      let created: StoredObject;
+      try {
+        created = await this.store.create(objectKey(ri, meta.namespace ?? '', name), stored);
+      } catch (e) {
+        throw storageError(e, ri, name);
+      }
+      txn?.commit();
+      return created;
+    } finally {
+      // Anything that stopped the create (admission, a name taken, storage) gives back what it allocated.
+      txn?.revert();
     }
   }
 
@@ -188,19 +205,34 @@ export class Registry {
       }
       const fieldErrors = this.prepareUpdate(ri, strategy, obj, current, subresource);
       if (fieldErrors.length > 0) throw invalid(ri.kind, ri.group, name, fieldErrors);
-      await opts.admit?.({ operation: 'UPDATE', ri, namespace, name, subresource, object: obj, oldObject: current });
-      // Nothing changed: Kubernetes skips the write and answers with the stored object (no new revision).
-      if (sameStoredContent(obj, current)) return current;
-      const stored = toStored(obj);
-      stored.metadata.resourceVersion = current.metadata.resourceVersion;
-      if (opts.dryRun) return stored;
+      const hooks = this.hooksFor(ri);
+      // Status writes keep the spec as stored, so only writes to the object itself allocate.
+      const txn = subresource === '' ? hooks?.beginUpdate?.(obj, current, opts.dryRun === true) : undefined;
       try {
-        if (shouldFinishDeletion(ri.plural, stored)) return await this.store.delete(key, currentRv);
-        return await this.store.update(key, stored, currentRv);
-      } catch (e) {
-        if (e instanceof ConflictError && expectedRv === undefined && patchRv === undefined && attempt < maxConflictRetries) continue;
-        if (e instanceof NotFoundError) throw errors.notFound(ri.group, ri.plural, name);
-        throw storageError(e, ri, name);
+        await opts.admit?.({ operation: 'UPDATE', ri, namespace, name, subresource, object: obj, oldObject: current });
+        // Nothing changed: Kubernetes skips the write and answers with the stored object (no new revision).
+        if (sameStoredContent(obj, current)) return current;
+        const stored = toStored(obj);
+        stored.metadata.resourceVersion = current.metadata.resourceVersion;
+        if (opts.dryRun) return stored;
+        try {
+          if (shouldFinishDeletion(ri.plural, stored)) {
+            const deleted = await this.store.delete(key, currentRv);
+            // Gone for good: what the update allocated is given back below, what the object held here.
+            hooks?.afterDelete?.(deleted);
+            return deleted;
+          }
+          const updated = await this.store.update(key, stored, currentRv);
+          txn?.commit();
+          return updated;
+        } catch (e) {
+          if (e instanceof ConflictError && expectedRv === undefined && patchRv === undefined && attempt < maxConflictRetries) continue;
+          if (e instanceof NotFoundError) throw errors.notFound(ri.group, ri.plural, name);
+          throw storageError(e, ri, name);
+        }
+      } finally {
+        // A failed or retried write gives back what it allocated; after commit this does nothing.
+        txn?.revert();
       }
     }
   }
@@ -265,7 +297,9 @@ export class Registry {
       try {
         if (plan.action === 'delete') {
           if (opts.dryRun) return { object: current, deleted: true };
-          return { object: await this.store.delete(key, rv), deleted: true };
+          const deleted = await this.store.delete(key, rv);
+          this.hooksFor(ri)?.afterDelete?.(deleted);
+          return { object: deleted, deleted: true };
         }
         if (plan.object === current || opts.dryRun) return { object: plan.object as StoredObject, deleted: false };
         return { object: await this.store.update(key, toStored(plan.object), rv), deleted: false };

@@ -22,7 +22,9 @@ import { validateServiceAccount, validateServiceAccountUpdate } from '../../api/
 import { setStatus } from '../../api/writable-status.ts';
 import type { Strategy } from '../strategy.ts';
 import { keepOldStatus, kindStrategy, statusSplit } from './kind-strategy.ts';
-import { dropTypeDependentFields, normalizeClusterIPsOnCreate, normalizeClusterIPsOnUpdate } from './service-fields.ts';
+import {
+  dropTypeDependentFields, normalizeClusterIPsOnCreate, normalizeClusterIPsOnUpdate, patchAllocatedValues,
+} from './service-fields.ts';
 
 /** The finalizer the namespace controller removes once everything in the namespace is gone. */
 const kubernetesFinalizer = 'kubernetes';
@@ -70,6 +72,7 @@ export const serviceStrategy: Strategy = kindStrategy<Service>({
   },
   prepareForUpdate: (svc, old) => {
     keepOldStatus(svc, old);
+    patchAllocatedValues(svc, old);
     normalizeClusterIPsOnUpdate(svc, old);
     dropTypeDependentFields(svc, old);
   },

@@ -32,6 +32,39 @@ function usesNodePorts(spec: ServiceSpec | undefined): boolean {
   return spec?.type === 'NodePort' || spec?.type === 'LoadBalancer';
 }
 
+function needsHealthCheckNodePort(spec: ServiceSpec | undefined): boolean {
+  return spec?.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
+}
+
+/**
+ * kube's patchAllocatedValues: a client that sends the manifest it created the Service from again (no clusterIP, no
+ * nodePorts) keeps what the apiserver allocated instead of asking to change it. Runs before normalizeClusterIPsOnUpdate.
+ */
+export function patchAllocatedValues(service: Service, old: Service): void {
+  const spec = service.spec;
+  const oldSpec = old.spec;
+  if (!spec || !oldSpec) return;
+  if (spec.type !== 'ExternalName' && oldSpec.type !== 'ExternalName') {
+    if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
+    if (!spec.clusterIPs?.length && oldSpec.clusterIPs?.length) spec.clusterIPs = [...oldSpec.clusterIPs];
+  }
+  if (usesNodePorts(oldSpec) && usesNodePorts(spec)) {
+    const nodePorts = (s: ServiceSpec): Set<number> => new Set((s.ports ?? []).map((p) => p.nodePort ?? 0).filter((p) => p > 0));
+    const newPorts = nodePorts(spec);
+    // Values the new spec already uses can't be patched into another port.
+    const used = new Set([...nodePorts(oldSpec)].filter((p) => newPorts.has(p)));
+    // By port name: the user may have changed the port's number or protocol, and it is still the same port.
+    const byName = new Map((oldSpec.ports ?? []).map((p) => [p.name ?? '', p.nodePort ?? 0]));
+    for (const port of spec.ports ?? []) {
+      const oldValue = byName.get(port.name ?? '') ?? 0;
+      if (!port.nodePort && oldValue && !used.has(oldValue)) port.nodePort = oldValue;
+    }
+  }
+  if (needsHealthCheckNodePort(oldSpec) && needsHealthCheckNodePort(spec) && !spec.healthCheckNodePort) {
+    spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
+  }
+}
+
 /** The value of `field` is dropped when the user passed back the old one but the new type has no use for it. */
 function dropIfUnchanged<K extends keyof ServiceSpec>(spec: ServiceSpec, oldSpec: ServiceSpec, field: K): void {
   if (semanticEqual(spec[field], oldSpec[field])) delete spec[field];
@@ -40,7 +73,10 @@ function dropIfUnchanged<K extends keyof ServiceSpec>(spec: ServiceSpec, oldSpec
 export function dropTypeDependentFields(service: Service, old: Service): void {
   const spec = service.spec;
   const oldSpec = old.spec;
-  if (!spec || !oldSpec || spec.type === oldSpec.type) return;
+  if (!spec || !oldSpec) return;
+  // externalTrafficPolicy Local -> Cluster on a load balancer: the health check port goes (the apiserver frees it).
+  if (needsHealthCheckNodePort(oldSpec) && !needsHealthCheckNodePort(spec)) dropIfUnchanged(spec, oldSpec, 'healthCheckNodePort');
+  if (spec.type === oldSpec.type) return;
   if (spec.type === 'ExternalName') {
     for (const field of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy', 'internalTrafficPolicy'] as const) {
       dropIfUnchanged(spec, oldSpec, field);

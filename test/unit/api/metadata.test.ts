@@ -120,7 +120,7 @@ describe('validateObjectMeta: finalizers and managed fields', () => {
   });
   it('never both orphan and foregroundDeletion', () => {
     assert.deepEqual(messages(validateObjectMeta({ ...base, finalizers: ['orphan', 'foregroundDeletion'] }, namespaced)),
-      ['metadata.finalizers: Invalid value: ["orphan","foregroundDeletion"]: finalizer orphan and foregroundDeletion cannot be both set']);
+      ['metadata.finalizers: Invalid value: []string{"orphan", "foregroundDeletion"}: finalizer orphan and foregroundDeletion cannot be both set']);
   });
   it('managed fields', () => {
     const entry = { manager: 'kubectl', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1' };
