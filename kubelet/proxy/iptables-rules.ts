@@ -82,8 +82,13 @@ export interface RuleSet {
   nat: TableRules;
 }
 
+/** Past this many endpoints the per-endpoint comments are left out, as kube-proxy's large-cluster mode does. */
+export const largeClusterEndpoints = 1000;
+
 export function buildRules(ports: ServicePortInfo[], o: ProxyRuleOptions): RuleSet {
   const c = chainNames(o.prefix);
+  const large = ports.reduce((n, p) => n + p.endpoints.length, 0) > largeClusterEndpoints;
+  const epComment = (text: string): string => (large ? '' : `${comment(text)} `);
   const filter: TableRules = new Map([c.services, c.externalServices, c.forward, c.guard].map((ch) => [ch, []]));
   const nat: TableRules = new Map([c.services, c.nodePorts, c.postrouting, c.markMasq].map((ch) => [ch, []]));
   const add = (table: TableRules, chain: string, ...rules: string[]): void => {
@@ -128,21 +133,21 @@ export function buildRules(ports: ServicePortInfo[], o: ProxyRuleOptions): RuleS
     if (sp.affinitySeconds !== undefined) {
       // A client seen recently goes back to the endpoint it had (kube-proxy's `recent` match per endpoint).
       for (const { ep, chain } of seps) {
-        add(nat, svc, `${comment(`${sp.id} -> ${ep.ip}:${ep.port}`)} -m recent --name ${chain} --mask 255.255.255.255 --rsource --rcheck --seconds ${sp.affinitySeconds} --reap -j ${chain}`);
+        add(nat, svc, `${epComment(`${sp.id} -> ${ep.ip}:${ep.port}`)}-m recent --name ${chain} --mask 255.255.255.255 --rsource --rcheck --seconds ${sp.affinitySeconds} --reap -j ${chain}`);
       }
     }
     // Endpoint i of n is taken with probability 1/(n-i), so each gets 1/n overall.
     seps.forEach(({ ep, chain }, i) => {
       const left = seps.length - i;
-      const pick = left > 1 ? ` -m statistic --mode random --probability ${(1 / left).toFixed(10)}` : '';
-      add(nat, svc, `${comment(`${sp.id} -> ${ep.ip}:${ep.port}`)}${pick} -j ${chain}`);
+      const pick = left > 1 ? `-m statistic --mode random --probability ${(1 / left).toFixed(10)} ` : '';
+      add(nat, svc, `${epComment(`${sp.id} -> ${ep.ip}:${ep.port}`)}${pick}-j ${chain}`);
     });
     for (const { ep, chain } of seps) {
-      const remember = sp.affinitySeconds !== undefined ? ` -m recent --name ${chain} --mask 255.255.255.255 --rsource --set` : '';
+      const remember = sp.affinitySeconds !== undefined ? `-m recent --name ${chain} --mask 255.255.255.255 --rsource --set ` : '';
       add(nat, chain,
         // Hairpin: a pod reaching itself through its Service must see the reply come from the Service.
-        `${comment(sp.id)} -s ${ep.ip}/32 -j ${c.markMasq}`,
-        `${comment(sp.id)}${remember} ${proto(sp)} -j DNAT --to-destination ${ep.ip}:${ep.port}`);
+        `${epComment(sp.id)}-s ${ep.ip}/32 -j ${c.markMasq}`,
+        `${epComment(sp.id)}${remember}${proto(sp)} -j DNAT --to-destination ${ep.ip}:${ep.port}`);
     }
   }
   add(nat, c.services, `${comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL -j ${c.nodePorts}`);
@@ -160,8 +165,9 @@ export function renderRestore(next: RuleSet, previous: RuleSet | undefined, exis
   const table = (name: 'filter' | 'nat'): string[] => {
     const wanted = next[name];
     const before = previous?.[name];
+    const present = new Set(existing[name]);
     const write = [...wanted.keys()].filter((ch) => !isPerServiceChain(prefix, ch) || !before
-      || !sameLines(before.get(ch), wanted.get(ch)!) || !existing[name].includes(ch));
+      || !sameLines(before.get(ch), wanted.get(ch)!) || !present.has(ch));
     const stale = existing[name].filter((ch) => isPerServiceChain(prefix, ch) && !wanted.has(ch));
     return [
       `*${name}`,

@@ -35,6 +35,9 @@ export class Proxier {
   private lastSyncStart = 0;
   private dirty = true;
   private prepared = false;
+  /** When the host's chains were last read (iptables-save) and the jumps checked: on the first sync, after a
+   * failure, and every syncPeriod; syncs in between trust that what they wrote is what is there. */
+  private lastCheckMs = 0;
   private readonly listeners: ((r: SyncResult) => void)[] = [];
   private readonly o: ProxierOptions;
 
@@ -105,13 +108,19 @@ export class Proxier {
     const endpointsByKey = new Map(this.endpoints.list().map((e) => [`${e.metadata?.namespace}/${e.metadata?.name}`, e]));
     const ports = this.services.list().flatMap((s) => servicePortsFor(s, endpointsByKey.get(`${s.metadata?.namespace}/${s.metadata?.name}`)));
     const next = buildRules(ports, this.o);
-    const existing = {
-      filter: chainsInSave(await this.o.iptables.save('filter'), 'filter'),
-      nat: chainsInSave(await this.o.iptables.save('nat'), 'nat'),
-    };
+    const check = !this.previous || Date.now() - this.lastCheckMs >= (this.o.syncPeriodMs ?? 30_000);
+    const existing = check || !this.previous
+      ? {
+        filter: chainsInSave(await this.o.iptables.save('filter'), 'filter'),
+        nat: chainsInSave(await this.o.iptables.save('nat'), 'nat'),
+      }
+      : { filter: [...this.previous.filter.keys()], nat: [...this.previous.nat.keys()] };
     const input = renderRestore(next, this.previous, existing, this.o.prefix);
     await this.o.iptables.restore(input);
-    await ensureHooks(this.o.iptables, this.o.prefix);
+    if (check) {
+      await ensureHooks(this.o.iptables, this.o.prefix);
+      this.lastCheckMs = Date.now();
+    }
     this.previous = next;
     const result: SyncResult = {
       durationMs: performance.now() - started,
