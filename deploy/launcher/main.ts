@@ -22,6 +22,8 @@ const dist = (component: string): string => path.join(repoRoot, 'dist', componen
 
 /** What `up` decided the first time; later commands read it instead of asking again. */
 interface ClusterConfig {
+  /** Extra flags per component (`controller-manager` -> ['--node-monitor-grace-period=10s']), kept across runs. */
+  extraArgs?: Record<string, string[]>;
   nodes: string[];
   apiserverPort: number;
   firstKubeletPort: number;
@@ -46,7 +48,7 @@ export function nodeNames(count: number, hostname = os.hostname()): string[] {
 
 function componentSpecs(layout: ClusterLayout, cfg: ClusterConfig, logLevel: string): ComponentSpec[] {
   const common = ['--log-level', logLevel];
-  return [
+  const specs: ComponentSpec[] = [
     {
       name: 'apiserver', entry: dist('apiserver'), args: [
         '--secure-port', String(cfg.apiserverPort), '--data-dir', layout.apiserverDataDir,
@@ -74,6 +76,27 @@ function componentSpecs(layout: ClusterLayout, cfg: ClusterConfig, logLevel: str
       ],
     })),
   ];
+  // `kubelet` extra flags go to every kubelet.
+  return specs.map((spec) => ({
+    ...spec,
+    args: [...spec.args, ...(cfg.extraArgs?.[spec.name.startsWith('kubelet-') ? 'kubelet' : spec.name] ?? [])],
+  }));
+}
+
+const componentNames = ['apiserver', 'scheduler', 'controller-manager', 'kubelet'];
+
+/** `controller-manager=--node-monitor-grace-period=10s` -> the component and its flag. */
+export function parseExtraArgs(values: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    const component = v.slice(0, eq);
+    if (eq <= 0 || !componentNames.includes(component) || !v.slice(eq + 1).startsWith('--')) {
+      throw new Error(`--extra-arg ${JSON.stringify(v)}: want <${componentNames.join('|')}>=--flag[=value]`);
+    }
+    (out[component] ??= []).push(v.slice(eq + 1));
+  }
+  return out;
 }
 
 function proxyArgs(cfg: ClusterConfig): string[] {
@@ -106,6 +129,7 @@ interface UpOptions {
   kubeletPort: number;
   logLevel: string;
   timeout: number;
+  extraArg: string[];
 }
 
 async function up(layout: ClusterLayout, opts: UpOptions): Promise<void> {
@@ -121,6 +145,7 @@ async function up(layout: ClusterLayout, opts: UpOptions): Promise<void> {
     firstKubeletPort: previous?.firstKubeletPort ?? opts.kubeletPort,
     serviceCIDR: previous?.serviceCIDR ?? opts.serviceCidr,
     proxyChainPrefix: previous?.proxyChainPrefix ?? opts.proxyChainPrefix,
+    extraArgs: opts.extraArg.length > 0 ? parseExtraArgs(opts.extraArg) : previous?.extraArgs,
   };
   writeFileSync(configFile(layout), `${JSON.stringify(cfg, null, 2)}\n`);
 
@@ -205,6 +230,8 @@ program.command('up')
   .option('--proxy-chain-prefix <prefix>', 'prefix of the proxy\'s iptables chains (another for a second cluster on this host)', 'KUBE')
   .option('--apiserver-port <port>', 'the apiserver\'s HTTPS port', (v) => Number.parseInt(v, 10), 6443)
   .option('--kubelet-port <port>', 'the first kubelet\'s HTTPS port; the next kubelets take the ports after it', (v) => Number.parseInt(v, 10), 10250)
+  .option('--extra-arg <component=--flag>', 'an extra flag for apiserver, scheduler, controller-manager or kubelet (repeatable)',
+    (v: string, all: string[]) => [...all, v], [] as string[])
   .option('--log-level <level>', 'components\' log level', 'info')
   .option('--timeout <seconds>', 'how long to wait for the cluster to be healthy', (v) => Number.parseInt(v, 10), 180)
   .action(async (o: UpOptions) => up(layoutOf(), o));
