@@ -2,6 +2,7 @@
 // skiff-kubelet: the node agent. Registers its Node, heartbeats a Lease in kube-node-lease, reports node status,
 // and runs the pods bound to it as Docker containers. Flags follow the kubelet's names.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import { Command } from 'commander';
 import pino from 'pino';
@@ -18,6 +19,8 @@ import { HostIptables, removeProxyRules } from './proxy/iptables.ts';
 import { Proxier } from './proxy/proxier.ts';
 import { ensureServiceRoute, removeServiceRoute } from './proxy/service-network.ts';
 import { startKubeletServer } from './server/kubelet-server.ts';
+import { startClusterDns } from './dns/cluster-dns.ts';
+import { parseUpstream } from './dns/dns-server.ts';
 import { kubeletServingCert } from './server/serving-cert.ts';
 
 interface Flags {
@@ -50,6 +53,8 @@ interface Flags {
   iptablesMinSyncPeriod: string;
   iptablesSyncPeriod: string;
   cleanup?: boolean;
+  clusterDnsBind: string;
+  dnsUpstream?: string;
   logLevel: string;
 }
 
@@ -84,6 +89,8 @@ const program = new Command('skiff-kubelet')
   .option('--iptables-min-sync-period <duration>', 'least time between two syncs of the proxy rules', '1s')
   .option('--iptables-sync-period <duration>', 'longest time between two syncs of the proxy rules', '30s')
   .option('--cleanup', 'remove the proxy\'s iptables rules and the service route, then exit')
+  .option('--cluster-dns-bind <ip>', 'serve the cluster DNS (as CoreDNS\'s kubernetes plugin) on this address, UDP and TCP port 53; empty: not served', '')
+  .option('--dns-upstream <ip:port>', 'where the cluster DNS forwards names outside --cluster-domain (over UDP); without it they are REFUSED')
   .option('--log-level <level>', 'pino log level', 'info')
   .parse();
 
@@ -129,6 +136,9 @@ async function cleanup(): Promise<void> {
 async function main(): Promise<void> {
   if (flags.cleanup) return cleanup();
   if (!['iptables', 'none'].includes(flags.proxyMode)) throw new Error(`--proxy-mode ${JSON.stringify(flags.proxyMode)}: want iptables or none`);
+  // Bad DNS flags fail before anything starts.
+  if (flags.clusterDnsBind && !isIP(flags.clusterDnsBind)) throw new Error(`--cluster-dns-bind ${JSON.stringify(flags.clusterDnsBind)}: want an IP address`);
+  const dnsUpstream = flags.dnsUpstream ? parseUpstream(flags.dnsUpstream) : undefined;
   const name = (flags.hostnameOverride ?? os.hostname()).toLowerCase();
   const nameErrors = isDNS1123Subdomain(name);
   if (nameErrors.length > 0) throw new Error(`node name ${JSON.stringify(name)} is invalid: ${nameErrors.join('; ')} (set --hostname-override)`);
@@ -165,6 +175,10 @@ async function main(): Promise<void> {
   });
   shutdown.signal.addEventListener('abort', () => void server.close(), { once: true });
   const running = [agent.run(shutdown.signal), pods.done];
+  if (flags.clusterDnsBind) {
+    const dns = await startClusterDns({ client, logger, host: flags.clusterDnsBind, domain: flags.clusterDomain, upstream: dnsUpstream });
+    shutdown.signal.addEventListener('abort', () => void dns.close(), { once: true });
+  }
   if (flags.proxyMode === 'iptables') {
     const rules = proxyRuleOptions();
     const proxier = new Proxier({

@@ -19,6 +19,12 @@ export async function removeNodeContainers(nodes: string[]): Promise<number> {
   return removed;
 }
 
+/** Removes the pods' Docker network (and so its bridge) once nothing is attached to it. */
+export async function removePodNetwork(name: string): Promise<void> {
+  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  await docker.getNetwork(name).remove().catch(() => undefined);
+}
+
 /** Unmounts whatever is mounted below `dir` (emptyDir tmpfs volumes), deepest first, so the tree can be deleted. */
 export function unmountBelow(dir: string): void {
   const mounts = readFileSync('/proc/mounts', 'utf8').split('\n')

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { RestClient, loadKubeconfig } from '../../apiserver/client/index.ts';
-import { removeNodeContainers, unmountBelow } from './cleanup.ts';
+import { removeNodeContainers, removePodNetwork, unmountBelow } from './cleanup.ts';
 import {
   clusterLayout, defaultStateDir, ensureKubeletClientCert, ensureTokens, identities, kubeconfigPath, writeKubeconfigs,
   type ClusterLayout,
@@ -30,6 +30,10 @@ interface ClusterConfig {
   serviceCIDR: string;
   /** Prefix of the proxy's iptables chains: KUBE, or another for a second cluster on the same host. */
   proxyChainPrefix: string;
+  /** The pods' addresses: one Docker bridge network shared by this host's kubelets. */
+  podCIDR: string;
+  podNetwork: string;
+  podBridge: string;
 }
 
 function configFile(layout: ClusterLayout): string {
@@ -61,7 +65,8 @@ function componentSpecs(layout: ClusterLayout, cfg: ClusterConfig, logLevel: str
     { name: 'scheduler', entry: dist('scheduler'), args: ['--kubeconfig', kubeconfigPath(layout, 'scheduler'), ...common] },
     {
       name: 'controller-manager', entry: dist('controllers'), args: [
-        '--kubeconfig', kubeconfigPath(layout, 'controller-manager'), '--local-path-root', layout.localPathRoot, ...common,
+        '--kubeconfig', kubeconfigPath(layout, 'controller-manager'), '--local-path-root', layout.localPathRoot,
+        '--cluster-cidr', cfg.podCIDR, ...common,
       ],
     },
     ...cfg.nodes.map((node, i) => ({
@@ -69,9 +74,11 @@ function componentSpecs(layout: ClusterLayout, cfg: ClusterConfig, logLevel: str
         '--kubeconfig', kubeconfigPath(layout, `kubelet-${node}`), '--hostname-override', node,
         '--root-dir', path.join(layout.stateDir, 'kubelet', node), '--port', String(cfg.firstKubeletPort + i),
         '--client-ca-file', path.join(layout.kubeletClientCADir, 'ca.crt'),
+        '--pod-network', cfg.podNetwork, '--pod-network-subnet', cfg.podCIDR, '--pod-network-bridge', cfg.podBridge,
+        '--cluster-dns', clusterDNS(cfg),
         ...proxyArgs(cfg),
-        // One proxy per host: the kubelets of one host share its packet filter.
-        ...(i === 0 ? [] : ['--proxy-mode', 'none']),
+        // One proxy and one DNS server per host: the kubelets of one host share its packet filter and its bridge.
+        ...(i === 0 ? ['--cluster-dns-bind', clusterDNS(cfg)] : ['--proxy-mode', 'none']),
         ...common,
       ],
     })),
@@ -97,6 +104,14 @@ export function parseExtraArgs(values: string[]): Record<string, string[]> {
     (out[component] ??= []).push(v.slice(eq + 1));
   }
   return out;
+}
+
+/** The cluster DNS answers on the pod bridge's own address (Docker gives the network's first address to the host). */
+export function clusterDNS(cfg: Pick<ClusterConfig, 'podCIDR'>): string {
+  const [base] = cfg.podCIDR.split('/');
+  const octets = base.split('.').map(Number);
+  octets[3] += 1;
+  return octets.join('.');
 }
 
 function proxyArgs(cfg: ClusterConfig): string[] {
@@ -125,6 +140,9 @@ interface UpOptions {
   nodeName?: string;
   serviceCidr: string;
   proxyChainPrefix: string;
+  podCidr: string;
+  podNetwork: string;
+  podBridge: string;
   apiserverPort: number;
   kubeletPort: number;
   logLevel: string;
@@ -145,6 +163,9 @@ async function up(layout: ClusterLayout, opts: UpOptions): Promise<void> {
     firstKubeletPort: previous?.firstKubeletPort ?? opts.kubeletPort,
     serviceCIDR: previous?.serviceCIDR ?? opts.serviceCidr,
     proxyChainPrefix: previous?.proxyChainPrefix ?? opts.proxyChainPrefix,
+    podCIDR: previous?.podCIDR ?? opts.podCidr,
+    podNetwork: previous?.podNetwork ?? opts.podNetwork,
+    podBridge: previous?.podBridge ?? opts.podBridge,
     extraArgs: opts.extraArg.length > 0 ? parseExtraArgs(opts.extraArg) : previous?.extraArgs,
   };
   writeFileSync(configFile(layout), `${JSON.stringify(cfg, null, 2)}\n`);
@@ -228,6 +249,9 @@ program.command('up')
   .option('--node-name <name>', 'the first node\'s name (default: the host name); others get -2, -3, ...')
   .option('--service-cidr <cidr>', 'Service ClusterIP range', '10.96.0.0/16')
   .option('--proxy-chain-prefix <prefix>', 'prefix of the proxy\'s iptables chains (another for a second cluster on this host)', 'KUBE')
+  .option('--pod-cidr <cidr>', 'pod addresses (the Docker network\'s subnet); the cluster DNS is its first address', '10.244.0.0/16')
+  .option('--pod-network <name>', 'the Docker network pods attach to', 'skiff-pods')
+  .option('--pod-bridge <dev>', 'that network\'s Linux bridge', 'skiff0')
   .option('--apiserver-port <port>', 'the apiserver\'s HTTPS port', (v) => Number.parseInt(v, 10), 6443)
   .option('--kubelet-port <port>', 'the first kubelet\'s HTTPS port; the next kubelets take the ports after it', (v) => Number.parseInt(v, 10), 10250)
   .option('--extra-arg <component=--flag>', 'an extra flag for apiserver, scheduler, controller-manager or kubelet (repeatable)',
@@ -242,7 +266,9 @@ program.command('status').description('what runs, and whether the cluster is hea
 program.command('reset').description('down, then delete the state directory')
   .action(async () => {
     const layout = layoutOf();
+    const cfg = readConfig(layout);
     await down(layout);
+    if (cfg) await removePodNetwork(cfg.podNetwork);
     unmountBelow(layout.stateDir);
     rmSync(layout.stateDir, { recursive: true, force: true });
     console.log(`removed ${layout.stateDir}`);

@@ -50,6 +50,9 @@ export async function testCluster(opts: { name: string; nodes?: number } = { nam
   const nodeNames = Array.from({ length: n }, (_, i) => (i === 0 ? base : `${base}-${i + 1}`));
   const proxyChainPrefix = `SK${tag}`;
   const serviceCIDR = `10.96.${100 + (tag % 150)}.0/24`;
+  // Its own pod network too (a /20 in 10.150-199, away from the /24s in 10.200+ that test/helpers/node.ts uses), so
+  // that its cluster DNS has an address of its own.
+  const podCIDR = `10.${150 + (tag % 50)}.${(Math.floor(tag / 50) % 16) * 16}.0/20`;
   const kubeconfig = path.join(stateDir, 'admin.kubeconfig');
   const launcher = async (...args: string[]): Promise<{ stdout: string; code: number }> => {
     try {
@@ -66,7 +69,8 @@ export async function testCluster(opts: { name: string; nodes?: number } = { nam
     stateDir, kubeconfig, nodeNames, proxyChainPrefix, serviceCIDR, launcher,
     async up(...extra: string[]) {
       return launcher('up', '--nodes', String(n), '--node-name', base, '--proxy-chain-prefix', proxyChainPrefix,
-        '--service-cidr', serviceCIDR, '--apiserver-port', String(await freePort()), '--kubelet-port', String(await freePorts(n)),
+        '--service-cidr', serviceCIDR, '--pod-cidr', podCIDR, '--pod-network', `skiff-pods-${tag}`, '--pod-bridge', `skp${tag}`,
+        '--apiserver-port', String(await freePort()), '--kubelet-port', String(await freePorts(n)),
         '--log-level', 'warn', ...extra);
     },
     async kubectl(...args: string[]) {

@@ -132,6 +132,18 @@ describe('Services', () => {
     assert.match(out.trim(), /^web-/);
   });
 
+  it('pods find Services by name through the cluster DNS', async () => {
+    const ip = await serviceIP('web');
+    const lookup = await cluster.kubectl('exec', 'client', '--', 'nslookup', 'web.default.svc.cluster.local');
+    assert.ok(lookup.includes(ip), lookup);
+    const resolv = await cluster.kubectl('exec', 'client', '--', 'cat', '/etc/resolv.conf');
+    assert.match(resolv, /search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local/);
+    assert.match(resolv, /options ndots:5/);
+    // By the short name, through the search path.
+    assert.match((await cluster.kubectl('exec', 'client', '--', 'sh', '-c', 'timeout 5 wget -qO- http://web/')).trim(), /^web-/);
+    assert.match(await cluster.kubectlFails('exec', 'client', '--', 'nslookup', 'nothing.default.svc.cluster.local'), /NXDOMAIN|can't find/);
+  });
+
   it('a NodePort answers on the node\'s address', async () => {
     const nodePort = (await cluster.kubectl('get', 'svc', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}')).trim();
     assert.match(nodePort, /^3\d{4}$/);

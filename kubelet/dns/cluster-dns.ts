@@ -1,0 +1,93 @@
+// The node-local cluster DNS (as NodeLocal DNSCache, but answering from its own caches, as CoreDNS's kubernetes
+// plugin): informers on Services, Endpoints, Pods and Namespaces feed records.ts, dns-server.ts serves the answers.
+// Any change only marks the zone stale; the next query rebuilds it, so a burst of changes costs one rebuild.
+import type { Logger } from 'pino';
+import { resourceFor } from '../../apiserver/api/resources.ts';
+import type { Endpoints, Namespace, Pod, Service } from '../../apiserver/api/types.ts';
+import { Informer, type ApiObject, type RestClient } from '../../apiserver/client/index.ts';
+import { startDnsServer, type DnsServer, type Upstream } from './dns-server.ts';
+import { buildZone, lookup, type Lookup, type PodMode, type Question, type Zone } from './records.ts';
+
+export interface ClusterDnsOptions {
+  client: RestClient;
+  logger: Logger;
+  /** --cluster-dns-bind */
+  host: string;
+  /** 53 in the kubelet; 0 (any free port) in tests. */
+  port?: number;
+  /** --cluster-domain */
+  domain: string;
+  /** --dns-upstream: where names outside the cluster domain go; without it they are REFUSED. */
+  upstream?: Upstream;
+  ttl?: number;
+  podMode?: PodMode;
+  /** How long to wait for the caches before serving anyway (CoreDNS waits 5 s). */
+  syncTimeoutMs?: number;
+}
+
+export interface ClusterDns {
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A wildcard bind address is no address to hand out as ns.dns.<domain>. */
+const unspecified = new Set(['0.0.0.0', '::']);
+
+/** Starts the informers and the server; resolves once the server listens. */
+export async function startClusterDns(o: ClusterDnsOptions): Promise<ClusterDns> {
+  const logger = o.logger.child({ component: 'dns' });
+  const informer = <T extends ApiObject>(plural: string): Informer<T> =>
+    new Informer<T>(o.client, { resource: resourceFor('', 'v1', plural)!, logger });
+  const services = informer<Service>('services');
+  const endpoints = informer<Endpoints>('endpoints');
+  const pods = informer<Pod>('pods');
+  const namespaces = informer<Namespace>('namespaces');
+  const all = [services, endpoints, pods, namespaces] as Informer<ApiObject>[];
+
+  let zone: Zone | undefined;
+  const stale = (): void => { zone = undefined; };
+  for (const inf of all) inf.addEventHandler({ onAdd: stale, onUpdate: stale, onDelete: stale });
+  const synced = (): boolean => all.every((inf) => inf.hasSynced());
+  const current = (): Zone => {
+    zone ??= buildZone({
+      services: services.list(), endpoints: endpoints.list(), pods: pods.list(),
+      namespaces: namespaces.list().map((ns) => ns.metadata?.name ?? ''),
+    }, {
+      domain: o.domain, ttl: o.ttl, podMode: o.podMode, nameservers: unspecified.has(o.host) ? [] : [o.host],
+      serial: Math.floor(Date.now() / 1000),
+    });
+    return zone;
+  };
+  const empty = buildZone({ services: [], endpoints: [], pods: [] }, { domain: o.domain });
+  const resolve = (q: Question): Lookup | undefined => {
+    if (synced()) return lookup(current(), q);
+    // Before the first full list every cluster name would look missing, and NXDOMAIN is cached; SERVFAIL is
+    // retried. Names outside the cluster need no cache.
+    const outside = lookup(empty, q);
+    return outside.kind === 'outside' ? outside : undefined;
+  };
+
+  const stopper = new AbortController();
+  for (const inf of all) inf.start(stopper.signal);
+  const deadline = AbortSignal.timeout(o.syncTimeoutMs ?? 5000);
+  const waited = await Promise.all(all.map((inf) => inf.waitForSync(AbortSignal.any([deadline, stopper.signal]))));
+  if (!waited.every(Boolean)) logger.warn('serving cluster DNS before the Service/Endpoints/Pod/Namespace caches are filled (cluster names get SERVFAIL until they are)');
+
+  let server: DnsServer;
+  try {
+    server = await startDnsServer({ host: o.host, port: o.port ?? 53, resolve, upstream: o.upstream, logger });
+  } catch (err) {
+    stopper.abort();
+    await Promise.all(all.map((inf) => inf.stop()));
+    throw err;
+  }
+  return {
+    host: server.host,
+    port: server.port,
+    close: async () => {
+      stopper.abort();
+      await Promise.all([server.close(), ...all.map((inf) => inf.stop())]);
+    },
+  };
+}
