@@ -123,9 +123,28 @@ async function cleanupProxy(cfg: ClusterConfig): Promise<void> {
   await promisify(execFile)(process.execPath, [dist('kubelet'), '--cleanup', ...proxyArgs(cfg), '--log-level', 'warn']);
 }
 
+/** A component that died while the cluster comes up ends the wait at once, with the end of its log. */
+class ComponentExited extends Error {}
+
+function assertRunning(layout: ClusterLayout, specs: ComponentSpec[]): void {
+  for (const spec of specs) {
+    if (runningPid(layout, spec.name) !== undefined) continue;
+    const logFile = path.join(layout.logsDir, `${spec.name}.log`);
+    const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n') : '';
+    throw new ComponentExited(`${spec.name} exited; the end of ${logFile}:\n${tail}`);
+  }
+}
+
 async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
+  for (;;) {
+    let done = false;
+    try {
+      done = await check();
+    } catch (err) {
+      if (err instanceof ComponentExited) throw err;
+    }
+    if (done) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -175,14 +194,22 @@ async function up(layout: ClusterLayout, opts: UpOptions): Promise<void> {
   await ensureKubeletClientCert(layout);
   const [apiserver, ...others] = componentSpecs(layout, cfg, opts.logLevel);
   report(apiserver.name, startComponent(layout, apiserver));
-  await waitUntil('the apiserver\'s CA', 30_000, async () => existsSync(layout.apiserverCAFile));
+  await waitUntil('the apiserver\'s CA', 30_000, async () => {
+    assertRunning(layout, [apiserver]);
+    return existsSync(layout.apiserverCAFile);
+  });
   writeKubeconfigs(layout, `https://127.0.0.1:${cfg.apiserverPort}`, ids, tokens);
   const client = adminClient(layout);
   try {
-    await waitUntil('the apiserver to be ready', 60_000, async () => (await client.requestText('GET', '/readyz')).trim() === 'ok');
+    await waitUntil('the apiserver to be ready', 60_000, async () => {
+      assertRunning(layout, [apiserver]);
+      return (await client.requestText('GET', '/readyz')).trim() === 'ok';
+    });
     for (const spec of others) report(spec.name, startComponent(layout, spec));
-    await waitUntil('every node Ready and kube-system\'s leaders elected', opts.timeout * 1000,
-      async () => isHealthy(await clusterHealth(client, started), cfg.nodes));
+    await waitUntil('every node Ready and kube-system\'s leaders elected', opts.timeout * 1000, async () => {
+      assertRunning(layout, [apiserver, ...others]);
+      return isHealthy(await clusterHealth(client, started), cfg.nodes);
+    });
     for (const line of describeHealth(await clusterHealth(client, started))) console.log(`  ${line}`);
   } finally {
     client.close();

@@ -120,29 +120,37 @@ export class DockerRuntime implements ContainerRuntime {
 
   async ensureNetwork(config: PodNetworkConfig): Promise<void> {
     try {
-      const existing = await this.#docker.listNetworks({ filters: { name: [config.name] } });
-      const match = existing.find((n) => n.Name === config.name);
-      if (match) {
-        const subnets = (match.IPAM?.Config ?? []).map((c) => c.Subnet);
-        if (!subnets.includes(config.subnet)) {
-          throw new ContainerRuntimeError('InvalidConfig',
-            `network ${config.name} exists with subnet ${subnets.join(',') || 'none'}, want ${config.subnet}; remove it (docker network rm ${config.name})`);
-        }
-        return;
+      if (await this.#hasNetwork(config)) return;
+      try {
+        await this.#docker.createNetwork({
+          Name: config.name, Driver: 'bridge', CheckDuplicate: true,
+          IPAM: { Driver: 'default', Config: [{ Subnet: config.subnet }] },
+          Options: { 'com.docker.network.bridge.name': config.bridgeName },
+          Labels: { 'skiff.network': 'pods' },
+        });
+        this.#logger.info({ network: config.name, subnet: config.subnet }, 'pod network created');
+      } catch (err) {
+        // Another kubelet on this host created it at the same moment (Docker answers 409, or 403 "Pool overlaps").
+        if (await this.#hasNetwork(config)) return;
+        throw err;
       }
-      await this.#docker.createNetwork({
-        Name: config.name, Driver: 'bridge', CheckDuplicate: true,
-        IPAM: { Driver: 'default', Config: [{ Subnet: config.subnet }] },
-        Options: { 'com.docker.network.bridge.name': config.bridgeName },
-        Labels: { 'skiff.network': 'pods' },
-      });
-      this.#logger.info({ network: config.name, subnet: config.subnet }, 'pod network created');
     } catch (err) {
       if (err instanceof ContainerRuntimeError) throw err;
-      // Another kubelet on this host created it at the same moment.
-      if (statusOf(err) === 409) return;
       throw translate(err, `ensure network ${config.name}`);
     }
+  }
+
+  /** Whether the network exists with the wanted subnet; an error when it exists with another. */
+  async #hasNetwork(config: PodNetworkConfig): Promise<boolean> {
+    const existing = await this.#docker.listNetworks({ filters: { name: [config.name] } });
+    const match = existing.find((n) => n.Name === config.name);
+    if (!match) return false;
+    const subnets = (match.IPAM?.Config ?? []).map((c) => c.Subnet);
+    if (!subnets.includes(config.subnet)) {
+      throw new ContainerRuntimeError('InvalidConfig',
+        `network ${config.name} exists with subnet ${subnets.join(',') || 'none'}, want ${config.subnet}; remove it (docker network rm ${config.name})`);
+    }
+    return true;
   }
 
   async createSandbox(config: SandboxConfig): Promise<SandboxInfo> {
