@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // skiff-kubelet: the node agent. Registers its Node, heartbeats a Lease in kube-node-lease, reports node status,
 // and runs the pods bound to it as Docker containers. Flags follow the kubelet's names.
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import os from 'node:os';
@@ -154,6 +155,8 @@ async function main(): Promise<void> {
     },
   });
   const shutdown = new AbortController();
+  // The pod runner, proxy, DNS and their informers all listen to it.
+  setMaxListeners(0, shutdown.signal);
   const stop = (signal: string): void => {
     logger.info({ signal }, 'shutting down');
     shutdown.abort();

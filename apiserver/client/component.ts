@@ -2,6 +2,7 @@
 // take part in leader election with kube's flags, run the work only while leading with every write fenced, exit
 // when leadership is lost (as kube-scheduler and kube-controller-manager do: a restart rejoins cleanly), and stop
 // gracefully on SIGTERM.
+import { setMaxListeners } from 'node:events';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { parseDuration } from '../api/duration.ts';
@@ -55,6 +56,7 @@ export async function runComponent(opts: {
   const { flags, logger } = opts;
   const client = RestClient.fromKubeconfig(loadKubeconfig({ path: flags.kubeconfig }), { logger, userAgent: opts.name });
   const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -1,5 +1,6 @@
 // One informer per resource (and selector) per process, as client-go's SharedInformerFactory: the scheduler and each
 // controller in the controller-manager ask for "pods" and share one list/watch and one cache.
+import { setMaxListeners } from 'node:events';
 import { defaultLogger, type Logger } from './logger.ts';
 import type { ApiObject } from './object.ts';
 import { Informer, type InformerOptions } from './informer.ts';
@@ -33,6 +34,8 @@ export class SharedInformerFactory {
     this.client = client;
     this.opts = opts;
     this.logger = opts.logger ?? defaultLogger();
+    // One listener per informer: a process watching every resource (the garbage collector) has dozens.
+    setMaxListeners(0, this.stopper.signal);
   }
 
   /**

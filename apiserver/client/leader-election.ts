@@ -9,6 +9,7 @@
 // elector hands out a fence token (`<namespace>/<name>/<holderIdentity>/<leaseTransitions>`) only while its last
 // successful renew is younger than renewDeadline; a fenced RestClient sends it with every write, and the apiserver
 // refuses writes whose token no longer names the Lease's current, unexpired term (reliability.md F5).
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Lease } from '../api/types.ts';
@@ -155,6 +156,8 @@ export class LeaderElector {
     try {
       if (!(await this.acquire(outer))) return;
       const leadership = new AbortController();
+      // Every controller and informer of the leader listens to it.
+      setMaxListeners(0, leadership.signal);
       const endLeadership = (): void => leadership.abort();
       outer.addEventListener('abort', endLeadership, { once: true });
       this.leading = true;
