@@ -15,6 +15,9 @@ import { ImageError, type ImageManager, type PodEventSink } from './image-manage
 import { runLifecycleHandler } from './lifecycle-hooks.ts';
 import { computePodActions } from './pod-actions.ts';
 import { generatePodStatus, type WaitingReason } from './pod-status.ts';
+import {
+  fallbackLogLines, prepareTerminationMessage, readTerminationMessage, terminationMessageFile,
+} from './termination-message.ts';
 import { latestContainers, readRuntimePod, runningSandbox, type RuntimePod } from './runtime-pod.ts';
 import { sandboxConfig, type SandboxSettings } from './sandbox-config.ts';
 import type { StatusManager } from './status-manager.ts';
@@ -51,6 +54,8 @@ export class PodSyncer {
   readonly restartBackoff: Backoff;
   /** Inspections of exited containers, which never change. */
   private readonly inspectCache = new Map<string, ContainerStatus>();
+  /** Exited containers' termination messages by container id: read once, like their inspection. */
+  private readonly terminationMessages = new Map<string, string | undefined>();
   /** Per pod uid: why containers wait, carried between passes so the status keeps showing it. */
   private readonly waiting = new Map<string, Map<string, WaitingReason>>();
   /** The last FailedMount message per pod, so the event is not repeated every pass. */
@@ -64,7 +69,19 @@ export class PodSyncer {
 
   async readRuntime(pod: Pod): Promise<RuntimePod> {
     const { uid = '', name = '', namespace = 'default' } = pod.metadata ?? {};
-    return readRuntimePod(this.d.runtime, this.d.sandbox.nodeName, uid, name, namespace, this.inspectCache);
+    const rp = await readRuntimePod(this.d.runtime, this.d.sandbox.nodeName, uid, name, namespace, this.inspectCache);
+    for (const c of rp.containers) {
+      if (c.state !== 'exited') continue;
+      if (!this.terminationMessages.has(c.id)) {
+        const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((x) => x.name === c.name);
+        const file = terminationMessageFile(this.d.volumes.podDir(uid), c.name, c.attempt);
+        const message = await readTerminationMessage(file, spec?.terminationMessagePolicy, c.exitCode,
+          () => this.d.runtime.containerLogs(c.id, { tail: fallbackLogLines })).catch(() => undefined);
+        this.terminationMessages.set(c.id, message);
+      }
+      c.message = this.terminationMessages.get(c.id) ?? c.message;
+    }
+    return rp;
   }
 
   private downward(pod: Pod, podIP: string | undefined): DownwardContext {
@@ -204,6 +221,8 @@ export class PodSyncer {
     const attempt = previous ? previous.attempt + 1 : 0;
     const mounts = this.d.volumes.containerMounts(pod, c, volumes, Object.fromEntries(env.map((e) => [e.name, e.value])));
     await this.d.volumes.prepareSubPaths(mounts);
+    const terminationLog = await prepareTerminationMessage(this.d.volumes.podDir(pod.metadata?.uid ?? ''), c, attempt);
+    if (terminationLog) mounts.push(terminationLog);
     let id: string;
     try {
       id = await this.d.runtime.createContainer(containerConfig(pod, c, { sandboxId, attempt, env, mounts, settings: this.d.container }));
@@ -290,6 +309,7 @@ export class PodSyncer {
       if (c.state === 'running') await this.d.runtime.stopContainer(c.id, Number.isFinite(grace) ? grace : defaultGraceSeconds);
       await this.d.runtime.removeContainer(c.id, { force: true });
       this.inspectCache.delete(c.id);
+      this.terminationMessages.delete(c.id);
     }
     await this.d.volumes.tearDown(uid);
     this.d.probes.removePod(uid);

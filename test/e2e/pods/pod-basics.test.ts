@@ -177,3 +177,22 @@ it('serves container logs to real kubectl logs through the apiserver (tail, time
   assert.match(previous, /^run-\d+\nline-two\n$/);
   assert.notEqual(previous.split('\n')[0], current.split('\n')[0], 'the previous attempt is a different run');
 });
+
+it('reports a container\'s termination message, from its file or (FallbackToLogsOnError) from its log', async () => {
+  await createPod('last-words', {
+    restartPolicy: 'Never',
+    containers: [
+      { name: 'file', image: testImage, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo "disk full" > /dev/termination-log; exit 3'] },
+      { name: 'custom', image: testImage, imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/tmp/why',
+        command: ['sh', '-c', 'echo done > /tmp/why'] },
+      { name: 'logs', image: testImage, imagePullPolicy: 'IfNotPresent', terminationMessagePolicy: 'FallbackToLogsOnError',
+        command: ['sh', '-c', 'echo line1; echo "fatal: no config"; exit 1'] },
+    ],
+  });
+  const pod = await waitPod('last-words', 'Failed', (p) => p.status?.phase === 'Failed');
+  const term = (name: string) => pod.status.containerStatuses.find((s: any) => s.name === name).state.terminated;
+  assert.equal(term('file').message, 'disk full\n');
+  assert.equal(term('file').exitCode, 3);
+  assert.equal(term('custom').message, 'done\n');
+  assert.equal(term('logs').message, 'line1\nfatal: no config\n');
+});
