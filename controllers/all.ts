@@ -7,10 +7,13 @@ import type { Controller, ControllerContext } from './framework/controller.ts';
 import { newGarbageCollector } from './garbagecollector.ts';
 import { newJobController } from './job.ts';
 import { newNamespaceController } from './namespace.ts';
+import { newNodeIpamController } from './nodeipam.ts';
+import { newNodeLifecycleController } from './nodelifecycle.ts';
 import { newReplicaSetController } from './replicaset.ts';
 import { newReplicationControllerController } from './replicationcontroller.ts';
 import { newServiceAccountController } from './serviceaccount.ts';
 import { newStatefulSetController } from './statefulset.ts';
+import { newTaintEvictionController } from './taint-eviction.ts';
 
 export const controllerFactories: Record<string, (ctx: ControllerContext) => Controller> = {
   'job-controller': newJobController,
@@ -24,4 +27,7 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   'endpoints-controller': newEndpointsController,
   'namespace-controller': newNamespaceController,
   'serviceaccount-controller': newServiceAccountController,
+  'node-lifecycle-controller': newNodeLifecycleController,
+  'taint-eviction-controller': newTaintEvictionController,
+  'node-ipam-controller': newNodeIpamController,
 };

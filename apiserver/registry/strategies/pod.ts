@@ -1,6 +1,8 @@
 // The Pod's behaviour in the generic registry, after kube-apiserver's podStrategy and podStatusStrategy:
-// defaulting, a fresh Pending status with the QoS class and the `default` ServiceAccount on create, status kept out
-// of spec writes and spec kept out of status writes.
+// defaulting, a fresh Pending status with the QoS class and the `default` ServiceAccount on create, the default
+// not-ready/unreachable tolerations (DefaultTolerationSeconds admission), status kept out of spec writes and spec
+// kept out of status writes.
+import { addDefaultTolerations } from '../../admission/default-toleration-seconds.ts';
 import type { FieldError } from '../../api/errors.ts';
 import { defaultPod, podQOSClass } from '../../api/defaults/pod.ts';
 import { syncPodStatusIPs } from '../../api/defaults/pod-status.ts';
@@ -32,10 +34,12 @@ export const podStrategy: Strategy = {
     markSchedulingGated(pod);
     mergeMatchLabelKeys(pod);
     defaultServiceAccount(pod);
+    addDefaultTolerations(pod);
   },
 
   prepareForUpdate(obj: KubeObject, old: KubeObject): void {
     setStatus(asPod(obj), asPod(old).status);
+    addDefaultTolerations(asPod(obj));
   },
 
   prepareForStatusUpdate(obj: KubeObject, old: KubeObject): void {

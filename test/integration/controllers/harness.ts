@@ -3,7 +3,7 @@
 import pino from 'pino';
 import { RestClient, SharedInformerFactory, loadKubeconfig } from '../../../apiserver/client/index.ts';
 import {
-  defaultSettings, runController, type Controller, type ControllerContext,
+  defaultSettings, runController, type Controller, type ControllerContext, type ControllerSettings,
 } from '../../../controllers/framework/controller.ts';
 import type { TestApiserver } from '../../helpers/apiserver.ts';
 
@@ -15,12 +15,13 @@ export interface RunningControllers {
 }
 
 export async function runControllers(api: TestApiserver, factories: ((ctx: ControllerContext) => Controller)[],
-  opts: { startMs?: number } = {}): Promise<RunningControllers> {
+  opts: { startMs?: number; settings?: Partial<ControllerSettings> } = {}): Promise<RunningControllers> {
   const logger = pino({ level: 'warn' });
   const client = RestClient.fromKubeconfig(loadKubeconfig({ path: api.kubeconfig }), { logger });
   const informers = new SharedInformerFactory(client, { logger });
   let offset = opts.startMs !== undefined ? opts.startMs - Date.now() : 0;
-  const ctx: ControllerContext = { client, informers, logger, clock: () => Date.now() + offset, settings: defaultSettings };
+  const ctx: ControllerContext = { client, informers, logger, clock: () => Date.now() + offset,
+    settings: { ...defaultSettings, ...opts.settings } };
   const controllers = factories.map((f) => f(ctx));
   const stopper = new AbortController();
   informers.start(stopper.signal);
