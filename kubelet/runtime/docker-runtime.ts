@@ -130,8 +130,12 @@ export class DockerRuntime implements ContainerRuntime {
         });
         this.#logger.info({ network: config.name, subnet: config.subnet }, 'pod network created');
       } catch (err) {
-        // Another kubelet on this host created it at the same moment (Docker answers 409, or 403 "Pool overlaps").
-        if (await this.#hasNetwork(config)) return;
+        // Another kubelet on this host is creating it at the same moment (Docker answers 409, or 403 "Pool
+        // overlaps" while the other create is still under way): give that create a moment to show.
+        for (let i = 0; i < 20; i++) {
+          if (await this.#hasNetwork(config)) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
         throw err;
       }
     } catch (err) {

@@ -1,6 +1,7 @@
 // The workload controllers on a real two-node cluster (the launcher's), driven by real kubectl: a Deployment rolled
 // from one image tag to another and back, a Job, a CronJob, a DaemonSet on both nodes, a namespace deleted with
-// everything in it, and a controller-manager killed and restarted without duplicating pods.
+// everything in it, a killed node agent's pods recreated on the other node, and a controller-manager killed and
+// restarted without duplicating pods.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -43,7 +44,9 @@ spec:
 
 before(async () => {
   cluster = await testCluster({ name: 'wl', nodes: 2 });
-  const up = await cluster.up();
+  // A short node grace period, so that a killed kubelet's node is noticed in seconds.
+  const up = await cluster.up('--extra-arg', 'controller-manager=--node-monitor-grace-period=8s',
+    '--extra-arg', 'controller-manager=--node-monitor-period=1s');
   assert.equal(up.code, 0, up.stdout);
 });
 after(async () => {
@@ -156,5 +159,47 @@ spec:
     await new Promise((r) => setTimeout(r, 5000));
     assert.deepEqual((await podsOf('app=steady')).map((p) => p.name).sort(), before);
     assert.match(await cluster.kubectl('get', 'deploy', 'steady'), /^steady\s+4\/4\s/m);
+  });
+
+  it('a killed node agent\'s pods are evicted and recreated on the other node', async () => {
+    await apply(`
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: survivor}
+spec:
+  replicas: 4
+  selector: {matchLabels: {app: survivor}}
+  template:
+    metadata: {labels: {app: survivor}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      tolerations:
+      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 2}
+      containers: [{name: main, image: skiff.local/busybox, command: [sleep, '3600']}]
+`);
+    await cluster.kubectl('rollout', 'status', 'deployment/survivor', '--timeout=120s');
+    const [, victim] = cluster.nodeNames;
+    const onVictim = (await podsOf('app=survivor')).filter((p) => p.node === victim);
+    assert.ok(onVictim.length > 0, 'the scheduler put some replicas on the second node');
+    const pid = Number(readFileSync(path.join(cluster.stateDir, 'run', `kubelet-${victim}.pid`), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    await waitFor(`${victim} Unknown and tainted`, async () => {
+      const taints = await cluster.kubectl('get', 'node', victim, '-o', 'jsonpath={.spec.taints[*].key}');
+      return taints.includes('node.kubernetes.io/unreachable') ? true : undefined;
+    }, 60_000);
+    const moved = await waitFor('4 Running replicas on the surviving node', async () => {
+      const pods = (await podsOf('app=survivor')).filter((p) => p.phase === 'Running' && p.node === cluster.nodeNames[0]);
+      return pods.length === 4 ? pods : undefined;
+    }, 90_000);
+    assert.equal(moved.length, 4);
+    const events = await cluster.kubectl('get', 'events', '--field-selector', 'reason=TaintManagerEviction', '-o', 'jsonpath={.items[*].involvedObject.name}');
+    for (const p of onVictim) assert.ok(events.includes(p.name), `${p.name} evicted: ${events}`);
+    // The node agent comes back (as systemd would restart it): the node is Ready and untainted again.
+    const back = await cluster.launcher('up');
+    assert.equal(back.code, 0, back.stdout);
+    await waitFor(`${victim} untainted`, async () => {
+      const taints = await cluster.kubectl('get', 'node', victim, '-o', 'jsonpath={.spec.taints[*].key}');
+      return taints.includes('unreachable') ? undefined : true;
+    }, 60_000);
   });
 });
