@@ -9,6 +9,7 @@ import { newJobController } from './job.ts';
 import { newNamespaceController } from './namespace.ts';
 import { newNodeIpamController } from './nodeipam.ts';
 import { newNodeLifecycleController } from './nodelifecycle.ts';
+import { newPersistentVolumeController } from './persistentvolume.ts';
 import { newReplicaSetController } from './replicaset.ts';
 import { newReplicationControllerController } from './replicationcontroller.ts';
 import { newServiceAccountController } from './serviceaccount.ts';
@@ -27,6 +28,7 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   'endpoints-controller': newEndpointsController,
   'namespace-controller': newNamespaceController,
   'serviceaccount-controller': newServiceAccountController,
+  'persistentvolume-binder-controller': newPersistentVolumeController,
   'node-lifecycle-controller': newNodeLifecycleController,
   'taint-eviction-controller': newTaintEvictionController,
   'node-ipam-controller': newNodeIpamController,

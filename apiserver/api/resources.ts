@@ -69,6 +69,8 @@ export const resources: readonly ResourceInfo[] = [
   r('coordination.k8s.io', 'v1', 'Lease', 'leases'),
   // autoscaling/v2
   r('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', { short: ['hpa'], all: true, sub: ['status'] }),
+  // storage.k8s.io/v1
+  r('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', { namespaced: false, short: ['sc'] }),
 ];
 
 /** The kinds subresources answer with, where they differ from the parent kind (discovery lists them). */

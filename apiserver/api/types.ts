@@ -14,6 +14,7 @@ export type { Lease } from 'kubernetes-types/coordination/v1.d.ts';
 export type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2.d.ts';
 export type { Eviction } from 'kubernetes-types/policy/v1.d.ts';
 export type { Scale } from 'kubernetes-types/autoscaling/v1.d.ts';
+export type { StorageClass } from 'kubernetes-types/storage/v1.d.ts';
 export type {
   APIResource, APIResourceList, Condition, DeleteOptions, LabelSelector, LabelSelectorRequirement, ListMeta,
   ObjectMeta, OwnerReference, Status, StatusCause, StatusDetails, Time,

@@ -8,6 +8,7 @@ import { parseFieldSelector, fieldsOf, matchesFields } from '../api/fields.ts';
 import { matchesSelector, parseSelector } from '../api/labels.ts';
 import { resourceFor, type ResourceInfo } from '../api/resources.ts';
 import type { Binding, DeleteOptions, Eviction, KubeList, KubeObject, Scale, StoredObject } from '../api/types.ts';
+import { admitDefaultStorageClass } from '../admission/default-storage-class.ts';
 import { fenceHeader, type LeaseFreshness } from '../admission/fencing.ts';
 import { admitNamespaceLifecycle } from '../admission/namespace-lifecycle.ts';
 import type { DeleteRequest, PropagationPolicy } from '../registry/deletion.ts';
@@ -72,6 +73,7 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
     dryRun: dryRun(q.dryRun),
     admit: async (a: AdmissionAttributes) => {
       await admitNamespaceLifecycle(ctx.store, a);
+      await admitDefaultStorageClass(ctx.store, a);
       const fence = request.headers[fenceHeader];
       // A lease's own writes are guarded by its resourceVersion; fencing them would stop a leader from renewing.
       if (typeof fence === 'string' && !(a.ri.plural === 'leases' && a.ri.group === 'coordination.k8s.io')) {

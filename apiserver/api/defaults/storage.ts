@@ -1,6 +1,7 @@
-// Defaults for PersistentVolumes and PersistentVolumeClaims, as Kubernetes' SetDefaults_PersistentVolume(Claim).
+// Defaults for PersistentVolumes, PersistentVolumeClaims and StorageClasses, as Kubernetes'
+// SetDefaults_PersistentVolume(Claim) and storage/v1's SetDefaults_StorageClass.
 import type { PersistentVolumeClaimSpec } from 'kubernetes-types/core/v1.d.ts';
-import type { PersistentVolume, PersistentVolumeClaim } from '../types.ts';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../types.ts';
 import { ensureStatus } from '../writable-status.ts';
 import { defaultResourceList } from './resource-list.ts';
 
@@ -29,4 +30,10 @@ export function defaultPersistentVolumeClaimSpec(spec: PersistentVolumeClaimSpec
   spec.volumeMode ??= 'Filesystem';
   defaultResourceList(spec.resources?.requests);
   defaultResourceList(spec.resources?.limits);
+}
+
+/** Provisioned volumes are deleted with their claim unless the class says Retain; binding happens at once. */
+export function defaultStorageClass(sc: StorageClass): void {
+  sc.reclaimPolicy ||= 'Delete';
+  sc.volumeBindingMode ||= 'Immediate';
 }

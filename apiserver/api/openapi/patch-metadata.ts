@@ -26,6 +26,7 @@ const core = 'io.k8s.api.core.v1.';
 const apps = 'io.k8s.api.apps.v1.';
 const batch = 'io.k8s.api.batch.v1.';
 const autoscaling = 'io.k8s.api.autoscaling.v2.';
+const storage = 'io.k8s.api.storage.v1.';
 const meta = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 
 const containerLists: Record<string, PatchMetadata> = {
@@ -151,6 +152,8 @@ export const propertyPatchMetadata: Record<string, Record<string, PatchMetadata>
     ports: mergeOn('port', ['port', 'protocol']), selector: atomicMap,
   },
   [`${core}ServiceStatus`]: { conditions },
+  [`${core}TopologySelectorLabelRequirement`]: { values: atomicList },
+  [`${core}TopologySelectorTerm`]: { matchLabelExpressions: atomicList },
   [`${core}TopologySpreadConstraint`]: { matchLabelKeys: atomicList },
   [`${meta}APIGroup`]: { serverAddressByClientCIDRs: atomicList, versions: atomicList },
   [`${meta}APIGroupList`]: { groups: atomicList },
@@ -166,6 +169,7 @@ export const propertyPatchMetadata: Record<string, Record<string, PatchMetadata>
     ownerReferences: mergeOn('uid'),
   },
   [`${meta}StatusDetails`]: { causes: atomicList },
+  [`${storage}StorageClass`]: { allowedTopologies: atomicList, mountOptions: atomicList },
 };
 
 /** Metadata on whole definitions: structs that server-side apply treats as one value. */
@@ -182,6 +186,7 @@ export const definitionPatchMetadata: Record<string, PatchMetadata> = {
   [`${core}ScopeSelector`]: atomicMap,
   [`${core}SecretKeySelector`]: atomicMap,
   [`${core}SecretReference`]: atomicMap,
+  [`${core}TopologySelectorTerm`]: atomicMap,
   [`${core}TypedLocalObjectReference`]: atomicMap,
   [`${meta}LabelSelector`]: atomicMap,
   [`${meta}OwnerReference`]: atomicMap,

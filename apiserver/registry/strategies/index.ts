@@ -10,7 +10,7 @@ import {
   replicationControllerStrategy, resourceQuotaStrategy, secretStrategy, serviceAccountStrategy, serviceStrategy,
 } from './core.ts';
 import { podStrategy } from './pod.ts';
-import { persistentVolumeClaimStrategy, persistentVolumeStrategy } from './storage.ts';
+import { persistentVolumeClaimStrategy, persistentVolumeStrategy, storageClassStrategy } from './storage.ts';
 
 /** Keyed by `<group>/<Kind>` (core group empty): a kind's behaviour does not depend on the version served. */
 const strategies = new Map<string, Strategy>([
@@ -37,6 +37,7 @@ const strategies = new Map<string, Strategy>([
   ['batch/CronJob', cronJobStrategy],
   ['coordination.k8s.io/Lease', leaseStrategy],
   ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerStrategy],
+  ['storage.k8s.io/StorageClass', storageClassStrategy],
 ]);
 
 /** Every entry of resources.ts has one; a missing one is a programming error, caught by the unit tests. */

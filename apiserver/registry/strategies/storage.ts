@@ -1,11 +1,12 @@
-// Strategies of PersistentVolumes and PersistentVolumeClaims: both start Pending and keep status to the status
-// subresource, where the volume binder records binding.
-import { defaultPersistentVolume, defaultPersistentVolumeClaim } from '../../api/defaults/storage.ts';
-import type { PersistentVolume, PersistentVolumeClaim } from '../../api/types.ts';
+// Strategies of PersistentVolumes and PersistentVolumeClaims (both start Pending and keep status to the status
+// subresource, where the volume binder records binding) and of StorageClasses (no status at all).
+import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from '../../api/defaults/storage.ts';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../api/types.ts';
 import { validatePersistentVolume, validatePersistentVolumeUpdate } from '../../api/validation/persistentvolume.ts';
 import {
   validatePersistentVolumeClaim, validatePersistentVolumeClaimStatusUpdate, validatePersistentVolumeClaimUpdate,
 } from '../../api/validation/persistentvolumeclaim.ts';
+import { validateStorageClass, validateStorageClassUpdate } from '../../api/validation/storageclass.ts';
 import { ensureStatus, setStatus } from '../../api/writable-status.ts';
 import type { Strategy } from '../strategy.ts';
 import { keepAllButStatus, kindStrategy, statusSplit } from './kind-strategy.ts';
@@ -38,4 +39,10 @@ export const persistentVolumeClaimStrategy: Strategy = kindStrategy<PersistentVo
   validate: validatePersistentVolumeClaim,
   validateUpdate: validatePersistentVolumeClaimUpdate,
   validateStatusUpdate: validatePersistentVolumeClaimStatusUpdate,
+});
+
+export const storageClassStrategy: Strategy = kindStrategy<StorageClass>({
+  default: defaultStorageClass,
+  validate: validateStorageClass,
+  validateUpdate: validateStorageClassUpdate,
 });

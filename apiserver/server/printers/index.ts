@@ -24,6 +24,7 @@ import { secretPrinter } from './secret.ts';
 import { servicePrinter } from './service.ts';
 import { serviceAccountPrinter } from './serviceaccount.ts';
 import { statefulSetPrinter } from './statefulset.ts';
+import { storageClassPrinter } from './storageclass.ts';
 
 /** Keyed `${group}/${plural}`; the core group is the empty string, so core keys start with `/`. */
 const printers: ReadonlyMap<string, Printer> = new Map([
@@ -51,6 +52,7 @@ const printers: ReadonlyMap<string, Printer> = new Map([
   ['batch/cronjobs', cronJobPrinter],
   ['coordination.k8s.io/leases', leasePrinter],
   ['autoscaling/horizontalpodautoscalers', horizontalPodAutoscalerPrinter],
+  ['storage.k8s.io/storageclasses', storageClassPrinter],
 ]);
 
 export function printerFor(group: string, plural: string): Printer {

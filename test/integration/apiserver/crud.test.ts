@@ -400,7 +400,10 @@ describe('discovery', () => {
     assert.ok(core.body.resources.some((r: any) => r.name === 'pods/binding'));
     const groups = await api.request('GET', '/apis');
     const names = groups.body.groups.map((g: any) => g.name);
-    for (const g of ['apps', 'batch', 'coordination.k8s.io', 'autoscaling']) assert.ok(names.includes(g), g);
+    for (const g of ['apps', 'batch', 'coordination.k8s.io', 'autoscaling', 'storage.k8s.io']) assert.ok(names.includes(g), g);
+    const storage = await api.request('GET', '/apis/storage.k8s.io/v1');
+    const sc = storage.body.resources.find((r: any) => r.name === 'storageclasses');
+    assert.deepEqual([sc.kind, sc.namespaced, sc.shortNames], ['StorageClass', false, ['sc']]);
     const apps = await api.request('GET', '/apis/apps/v1');
     assert.deepEqual(apps.body.resources.find((r: any) => r.name === 'deployments').shortNames, ['deploy']);
     const scale = apps.body.resources.find((r: any) => r.name === 'deployments/scale');

@@ -67,11 +67,12 @@ spec:
 describe('kubectl', () => {
   it('api-versions and api-resources', async () => {
     const versions = (await kubectl('api-versions')).split('\n');
-    for (const v of ['v1', 'apps/v1', 'batch/v1', 'coordination.k8s.io/v1', 'autoscaling/v2']) assert.ok(versions.includes(v), v);
+    for (const v of ['v1', 'apps/v1', 'batch/v1', 'coordination.k8s.io/v1', 'autoscaling/v2', 'storage.k8s.io/v1']) assert.ok(versions.includes(v), v);
     const resources = await kubectl('api-resources');
     assert.match(resources, /^pods\s+po\s+v1\s+true\s+Pod$/m);
     assert.match(resources, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
     assert.match(resources, /^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
+    assert.match(resources, /^storageclasses\s+sc\s+storage\.k8s\.io\/v1\s+false\s+StorageClass$/m);
   });
 
   it('apply creates, updates, then is a no-op', async () => {

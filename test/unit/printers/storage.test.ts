@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PersistentVolume, PersistentVolumeClaim } from '../../../apiserver/api/types.ts';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../../apiserver/api/types.ts';
 import { persistentVolumePrinter } from '../../../apiserver/server/printers/persistentvolume.ts';
 import { persistentVolumeClaimPrinter } from '../../../apiserver/server/printers/persistentvolumeclaim.ts';
+import { storageClassPrinter } from '../../../apiserver/server/printers/storageclass.ts';
 import { accessModesCell } from '../../../apiserver/server/printers/volume-cells.ts';
 import { ago, columnNames, row } from './helpers.ts';
 
@@ -75,5 +76,30 @@ describe('persistentvolumeclaim printer', () => {
       status: { phase: 'Pending' },
     };
     assert.deepEqual(Object.values(row(persistentVolumeClaimPrinter, pvc)), ['wait', 'Pending', '', '', '', '', '<unset>', '60s', '<unset>']);
+  });
+});
+
+describe('storageclass printer', () => {
+  it('has kubectl\'s columns', () => {
+    assert.deepEqual(columnNames(storageClassPrinter), {
+      standard: ['Name', 'Provisioner', 'ReclaimPolicy', 'VolumeBindingMode', 'AllowVolumeExpansion', 'Age'],
+      wide: [],
+    });
+  });
+
+  it('marks the default class and prints the policies', () => {
+    const sc: StorageClass = {
+      metadata: { name: 'local-path', creationTimestamp: ago({ d: 2 }), annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'skiff.io/local-path', reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate',
+    };
+    assert.deepEqual(Object.values(row(storageClassPrinter, sc)), ['local-path (default)', 'skiff.io/local-path', 'Delete', 'Immediate', false, '2d']);
+  });
+
+  it('a class marked "false" (or by nothing) is not the default', () => {
+    const sc: StorageClass = {
+      metadata: { name: 'slow', creationTimestamp: ago({ m: 3 }), annotations: { 'storageclass.kubernetes.io/is-default-class': 'false' } },
+      provisioner: 'example.com/hdd', reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer', allowVolumeExpansion: true,
+    };
+    assert.deepEqual(Object.values(row(storageClassPrinter, sc)), ['slow', 'example.com/hdd', 'Retain', 'WaitForFirstConsumer', true, '3m']);
   });
 });

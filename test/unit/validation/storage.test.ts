@@ -1,11 +1,12 @@
-// Validation tables for PersistentVolumes and PersistentVolumeClaims.
+// Validation tables for PersistentVolumes, PersistentVolumeClaims and StorageClasses.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultPersistentVolume, defaultPersistentVolumeClaim } from '../../../apiserver/api/defaults/storage.ts';
-import type { PersistentVolume, PersistentVolumeClaim } from '../../../apiserver/api/types.ts';
+import { defaultPersistentVolume, defaultPersistentVolumeClaim, defaultStorageClass } from '../../../apiserver/api/defaults/storage.ts';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../../apiserver/api/types.ts';
 import { setStatus } from '../../../apiserver/api/writable-status.ts';
 import { validatePersistentVolume, validatePersistentVolumeUpdate } from '../../../apiserver/api/validation/persistentvolume.ts';
 import { validatePersistentVolumeClaim, validatePersistentVolumeClaimUpdate } from '../../../apiserver/api/validation/persistentvolumeclaim.ts';
+import { validateStorageClass, validateStorageClassUpdate } from '../../../apiserver/api/validation/storageclass.ts';
 import { assertHasError, validationTable } from './field-errors.ts';
 import { clone } from './fixtures.ts';
 
@@ -91,5 +92,55 @@ describe('PersistentVolumeClaim validation', () => {
     const rebound = clone(bound);
     rebound.spec!.volumeName = 'pv-2';
     assertHasError(validatePersistentVolumeClaimUpdate(rebound, bound), 'spec', 'FieldValueForbidden');
+  });
+});
+
+describe('StorageClass validation', () => {
+  const sc = (): StorageClass => {
+    const c: StorageClass = {
+      metadata: { name: 'fast' }, provisioner: 'example.com/ssd', parameters: { type: 'nvme' },
+      allowedTopologies: [{ matchLabelExpressions: [{ key: 'topology.kubernetes.io/zone', values: ['a', 'b'] }] }],
+    };
+    defaultStorageClass(c);
+    return c;
+  };
+  validationTable(sc, validateStorageClass, [
+    { name: 'requires a provisioner', mutate: (c) => { c.provisioner = ''; }, field: 'provisioner', type: 'FieldValueRequired' },
+    { name: 'requires a qualified provisioner name', mutate: (c) => { c.provisioner = 'example.com/ssd/v2'; }, field: 'provisioner', type: 'FieldValueInvalid' },
+    { name: 'rejects Recycle and unknown reclaim policies', mutate: (c) => { c.reclaimPolicy = 'Recycle'; }, field: 'reclaimPolicy', type: 'FieldValueNotSupported', detail: 'supported values: "Delete", "Retain"' },
+    { name: 'rejects unknown binding modes', mutate: (c) => { c.volumeBindingMode = 'Eventually'; }, field: 'volumeBindingMode', type: 'FieldValueNotSupported' },
+    { name: 'requires a binding mode (defaulting sets one)', mutate: (c) => { delete c.volumeBindingMode; }, field: 'volumeBindingMode', type: 'FieldValueRequired' },
+    { name: 'rejects empty parameter names', mutate: (c) => { c.parameters = { '': 'x' }; }, field: 'parameters', type: 'FieldValueInvalid', detail: 'field can not be empty.' },
+    { name: 'bounds the size of parameters', mutate: (c) => { c.parameters = { big: 'x'.repeat(256 * 1024) }; }, field: 'parameters', type: 'FieldValueTooLong' },
+    { name: 'requires topology values', mutate: (c) => { c.allowedTopologies![0].matchLabelExpressions![0].values = []; }, field: 'allowedTopologies[0].matchLabelExpressions[0].values', type: 'FieldValueRequired' },
+    { name: 'rejects duplicate topology values', mutate: (c) => { c.allowedTopologies![0].matchLabelExpressions![0].values = ['a', 'a']; }, field: 'allowedTopologies[0].matchLabelExpressions[0].values[1]', type: 'FieldValueDuplicate' },
+    { name: 'rejects bad topology keys', mutate: (c) => { c.allowedTopologies![0].matchLabelExpressions![0].key = 'bad key'; }, field: 'allowedTopologies[0].matchLabelExpressions[0].key', type: 'FieldValueInvalid' },
+    { name: 'rejects duplicate topology terms', mutate: (c) => { c.allowedTopologies!.push(clone(c.allowedTopologies![0])); }, field: 'allowedTopologies[1].matchLabelExpressions', type: 'FieldValueDuplicate' },
+  ]);
+
+  it('defaults to Delete and Immediate', () => {
+    const c: StorageClass = { metadata: { name: 'x' }, provisioner: 'p' };
+    defaultStorageClass(c);
+    assert.deepEqual([c.reclaimPolicy, c.volumeBindingMode], ['Delete', 'Immediate']);
+  });
+
+  it('fixes what it provisions, not its labels or expansion', () => {
+    const old = sc();
+    const relabeled = clone(old);
+    relabeled.metadata!.labels = { tier: 'gold' };
+    relabeled.allowVolumeExpansion = true;
+    relabeled.mountOptions = ['noatime'];
+    assert.deepEqual(validateStorageClassUpdate(relabeled, old), []);
+    const cases: [(c: StorageClass) => void, string, string][] = [
+      [(c) => { c.provisioner = 'example.com/hdd'; }, 'provisioner', 'FieldValueForbidden'],
+      [(c) => { c.parameters = { type: 'sata' }; }, 'parameters', 'FieldValueForbidden'],
+      [(c) => { c.reclaimPolicy = 'Retain'; }, 'reclaimPolicy', 'FieldValueForbidden'],
+      [(c) => { c.volumeBindingMode = 'WaitForFirstConsumer'; }, 'volumeBindingMode', 'FieldValueInvalid'],
+    ];
+    for (const [mutate, field, type] of cases) {
+      const changed = clone(old);
+      mutate(changed);
+      assertHasError(validateStorageClassUpdate(changed, old), field, type as 'FieldValueForbidden');
+    }
   });
 });

@@ -71,6 +71,7 @@ describe('create pipeline', () => {
     ['', 'LimitRange', { kind: 'LimitRange', metadata: { name: 'l' }, spec: { limits: [{ type: 'Container', max: { cpu: '1' } }] } }],
     ['coordination.k8s.io', 'Lease', { kind: 'Lease', metadata: { name: 'l' }, spec: { holderIdentity: 'a', leaseDurationSeconds: 15 } }],
     ['autoscaling', 'HorizontalPodAutoscaler', { kind: 'HorizontalPodAutoscaler', metadata: { name: 'h' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 3 } }],
+    ['storage.k8s.io', 'StorageClass', { kind: 'StorageClass', metadata: { name: 'standard' }, provisioner: 'skiff.io/local-path' }],
   ];
   for (const [group, k, manifest] of manifests) {
     it(`accepts a minimal ${k}`, () => {
