@@ -23,6 +23,7 @@ import { startKubeletServer } from './server/kubelet-server.ts';
 import { startClusterDns } from './dns/cluster-dns.ts';
 import { parseUpstream } from './dns/dns-server.ts';
 import { kubeletServingCert } from './server/serving-cert.ts';
+import { startHostGw } from './network/host-gw.ts';
 
 interface Flags {
   kubeconfig?: string;
@@ -46,6 +47,8 @@ interface Flags {
   tlsCertFile?: string;
   tlsPrivateKeyFile?: string;
   clientCaFile?: string;
+  podManifestPath?: string;
+  fileCheckFrequency: string;
   proxyMode: string;
   serviceClusterIpRange: string;
   clusterCidr?: string;
@@ -56,6 +59,7 @@ interface Flags {
   cleanup?: boolean;
   clusterDnsBind: string;
   dnsUpstream?: string;
+  hostGwRoutes?: boolean;
   logLevel: string;
 }
 
@@ -82,6 +86,8 @@ const program = new Command('skiff-kubelet')
   .option('--tls-cert-file <file>', 'serving certificate (default: issued by a kubelet-local CA under --root-dir/pki)')
   .option('--tls-private-key-file <file>', 'key of --tls-cert-file')
   .option('--client-ca-file <file>', 'only clients with a certificate from this CA (the apiserver) are served')
+  .option('--pod-manifest-path <dir>', 'static pod manifests run on this node without the apiserver (mirrored into it)')
+  .option('--file-check-frequency <duration>', 'how often --pod-manifest-path is read', '20s')
   .option('--proxy-mode <mode>', 'the Service proxy: iptables (kube-proxy\'s iptables mode) or none', 'iptables')
   .option('--service-cluster-ip-range <cidrs>', 'Service addresses, comma-separated: routed to --service-bridge and never sent off the host', '10.96.0.0/16')
   .option('--cluster-cidr <cidr>', 'pod addresses; traffic to a ClusterIP from elsewhere is masqueraded (default: --pod-network-subnet)')
@@ -92,6 +98,7 @@ const program = new Command('skiff-kubelet')
   .option('--cleanup', 'remove the proxy\'s iptables rules and the service route, then exit')
   .option('--cluster-dns-bind <ip>', 'serve the cluster DNS (as CoreDNS\'s kubernetes plugin) on this address, UDP and TCP port 53; empty: not served', '')
   .option('--dns-upstream <ip:port>', 'where the cluster DNS forwards names outside --cluster-domain (over UDP); without it they are REFUSED')
+  .option('--host-gw-routes', 'pods take addresses from this node\'s spec.podCIDR (--pod-network-subnet is ignored), and other nodes\' pod CIDRs are routed via their InternalIPs (host-gw; hosts on one L2 segment)')
   .option('--log-level <level>', 'pino log level', 'info')
   .parse();
 
@@ -164,12 +171,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // host-gw: the pod network's subnet is this node's spec.podCIDR, which exists only once the node is registered
+  // (so the agent starts first) and the node IPAM controller has given it one.
+  const agentDone = flags.hostGwRoutes ? agent.run(shutdown.signal) : undefined;
+  const hostGw = flags.hostGwRoutes ? await startHostGw({
+    client, logger: logger.child({ component: 'host-gw' }), nodeName: name, nodeIP,
+    clusterCIDR: flags.clusterCidr ?? flags.podNetworkSubnet, podBridge: flags.podNetworkBridge,
+  }, shutdown.signal) : undefined;
+  if (flags.hostGwRoutes && !hostGw) return;
   const pods = await startPodRunner({
     client, runtime, logger, nodeName: name, nodeIP, rootDir: flags.rootDir,
     pauseImage: flags.podInfraContainerImage,
-    network: { name: flags.podNetwork, subnet: flags.podNetworkSubnet, bridgeName: flags.podNetworkBridge },
+    network: { name: flags.podNetwork, subnet: hostGw?.podCIDR ?? flags.podNetworkSubnet, bridgeName: flags.podNetworkBridge },
     clusterDNS: flags.clusterDns.split(',').map((s) => s.trim()).filter(Boolean),
     clusterDomain: flags.clusterDomain, resolvConfPath: flags.resolvConf,
+    podManifestPath: flags.podManifestPath, fileCheckFrequencyMs: parseDuration(flags.fileCheckFrequency),
   }, shutdown.signal);
   const server = await startKubeletServer({
     host: flags.address, port: Number(flags.port), runtime, nodeName: name, logger,
@@ -177,7 +193,7 @@ async function main(): Promise<void> {
     clientCaPem: flags.clientCaFile ? readFileSync(flags.clientCaFile, 'utf8') : undefined,
   });
   shutdown.signal.addEventListener('abort', () => void server.close(), { once: true });
-  const running = [agent.run(shutdown.signal), pods.done];
+  const running = [agentDone ?? agent.run(shutdown.signal), pods.done, ...(hostGw ? [hostGw.done] : [])];
   if (flags.clusterDnsBind) {
     const dns = await startClusterDns({ client, logger, host: flags.clusterDnsBind, domain: flags.clusterDomain, upstream: dnsUpstream });
     shutdown.signal.addEventListener('abort', () => void dns.close(), { once: true });

@@ -10,6 +10,7 @@ import { labels, nodeFilter } from '../runtime/naming.ts';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { VolumeManager } from '../volumes/volume-manager.ts';
 import type { PodWorkers } from './pod-workers.ts';
+import { isMirrorPod } from './static-pods.ts';
 
 const podsResource = resourceFor('', 'v1', 'pods')!;
 
@@ -35,10 +36,11 @@ export class NodePods {
     this.informer = new Informer<Pod>(o.client, {
       resource: podsResource, fieldSelector: `spec.nodeName=${o.nodeName}`, logger: o.logger,
     });
+    // Mirror pods only show static pods (static-pods.ts); the static pod itself is what runs.
     this.informer.addEventHandler({
-      onAdd: (pod) => o.workers.update(pod),
-      onUpdate: (_old, pod) => o.workers.update(pod),
-      onDelete: (pod) => o.workers.remove(pod.metadata?.uid ?? ''),
+      onAdd: (pod) => { if (!isMirrorPod(pod)) o.workers.update(pod); },
+      onUpdate: (_old, pod) => { if (!isMirrorPod(pod)) o.workers.update(pod); },
+      onDelete: (pod) => { if (!isMirrorPod(pod)) o.workers.remove(pod.metadata?.uid ?? ''); },
     });
   }
 
@@ -52,7 +54,9 @@ export class NodePods {
     while (!this.informer.hasSynced() && !signal.aborted) await sleep(50, signal);
     const loops = [
       this.every(this.o.relistIntervalMs ?? 1_000, () => this.relist(), 'container relist', signal),
-      this.every(this.o.resyncIntervalMs ?? 10_000, async () => { for (const p of this.informer.list()) this.o.workers.update(p); }, 'pod resync', signal),
+      this.every(this.o.resyncIntervalMs ?? 10_000, async () => {
+        for (const p of this.informer.list()) if (!isMirrorPod(p)) this.o.workers.update(p);
+      }, 'pod resync', signal),
       this.every(this.o.housekeepingIntervalMs ?? 10_000, () => this.housekeeping(), 'housekeeping', signal),
     ];
     await Promise.all(loops);

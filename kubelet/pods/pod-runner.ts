@@ -17,6 +17,7 @@ import { NodePods } from './node-pods.ts';
 import { PodSyncer } from './pod-sync.ts';
 import { PodWorkers } from './pod-workers.ts';
 import { serviceLinkEnv } from './service-env.ts';
+import { StaticPods } from './static-pods.ts';
 import { StatusManager } from './status-manager.ts';
 
 export interface PodRunnerOptions {
@@ -31,6 +32,9 @@ export interface PodRunnerOptions {
   clusterDNS: string[];
   clusterDomain: string;
   resolvConfPath: string;
+  /** Static pod manifests (--pod-manifest-path), read every fileCheckFrequencyMs. */
+  podManifestPath?: string;
+  fileCheckFrequencyMs?: number;
   /** Loop intervals, shortened by tests. */
   relistIntervalMs?: number;
 }
@@ -46,6 +50,21 @@ function containerFieldPath(pod: Pod, name: string | undefined): string | undefi
   if (!name) return undefined;
   const init = pod.spec?.initContainers?.some((c) => c.name === name);
   return `spec.${init ? 'initContainers' : 'containers'}{${name}}`;
+}
+
+/** Runs `fn` now and then every `ms` until the signal aborts; a failure is logged and tried again next time. */
+async function everyUntil(ms: number, fn: () => Promise<void>, signal: AbortSignal, logger: Logger): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      await fn();
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'reading static pod manifests failed');
+    }
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    });
+  }
 }
 
 export async function startPodRunner(o: PodRunnerOptions, signal: AbortSignal): Promise<PodRunner> {
@@ -76,11 +95,13 @@ export async function startPodRunner(o: PodRunnerOptions, signal: AbortSignal): 
     runtime: o.runtime, logger, recordEvent: event,
     onChange: (uid) => workers?.poke(uid),
   });
+  // Known once the node's pod informer exists (below); only consulted when writing status.
+  let staticPods: StaticPods | undefined;
   const volumes = new VolumeManager({ rootDir: o.rootDir, sources: restVolumeSources(o.client), logger });
   const syncer = new PodSyncer({
     runtime: o.runtime, logger, event, volumes, probes,
     images: new ImageManager({ runtime: o.runtime, logger, event }),
-    status: new StatusManager({ client: o.client, logger }),
+    status: new StatusManager({ client: o.client, logger, statusTarget: (uid: string): string | undefined => (staticPods?.isStatic(uid) ? staticPods.mirrorUid(uid) : uid) }),
     envSources: restVolumeSources(o.client),
     sandbox: {
       nodeName: o.nodeName, pauseImage: o.pauseImage, network: o.network.name,
@@ -96,7 +117,16 @@ export async function startPodRunner(o: PodRunnerOptions, signal: AbortSignal): 
     client: o.client, runtime: o.runtime, workers, volumes, nodeName: o.nodeName, logger,
     relistIntervalMs: o.relistIntervalMs,
   });
-  const done = nodePods.run(signal).finally(() => {
+  staticPods = o.podManifestPath
+    ? new StaticPods({
+      dir: o.podManifestPath, nodeName: o.nodeName, client: o.client, logger, handlers: workers,
+      apiPods: () => nodePods.informer.list(),
+    })
+    : undefined;
+  const done = Promise.all([
+    nodePods.run(signal),
+    staticPods ? everyUntil(o.fileCheckFrequencyMs ?? 20_000, () => staticPods!.scan(), signal, logger) : undefined,
+  ]).then(() => undefined).finally(() => {
     workers!.stop();
     probes.stop();
   });

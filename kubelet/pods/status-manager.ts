@@ -14,6 +14,8 @@ interface Entry {
   uid: string;
   /** What the apiserver last confirmed (or the pod carried when first seen). */
   written: string | undefined;
+  /** The uid it was written to: a static pod's status goes again to a mirror pod made anew. */
+  writtenTo: string | undefined;
   wanted: PodStatus | undefined;
   writing: boolean;
 }
@@ -28,9 +30,13 @@ export class StatusManager {
   private readonly client: RestClient;
   private readonly logger: Logger;
 
-  constructor(o: { client: RestClient; logger: Logger }) {
+  /** The uid of the API object that carries a pod's status, when it is not the pod's own (static pods' mirrors). */
+  private readonly statusTarget: (uid: string) => string | undefined;
+
+  constructor(o: { client: RestClient; logger: Logger; statusTarget?: (uid: string) => string | undefined }) {
     this.client = o.client;
     this.logger = o.logger;
+    this.statusTarget = o.statusTarget ?? ((uid) => uid);
   }
 
   set(pod: Pod, status: PodStatus): void {
@@ -39,12 +45,12 @@ export class StatusManager {
     if (!entry) {
       entry = {
         namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata?.name ?? '', uid,
-        written: comparableStatus(pod.status), wanted: undefined, writing: false,
+        written: comparableStatus(pod.status), writtenTo: uid, wanted: undefined, writing: false,
       };
       this.entries.set(uid, entry);
     }
     entry.wanted = status;
-    if (comparableStatus(status) === entry.written) return;
+    if (comparableStatus(status) === entry.written && this.statusTarget(uid) === entry.writtenTo) return;
     void this.flush(entry);
   }
 
@@ -68,10 +74,13 @@ export class StatusManager {
       for (let attempt = 0; attempt < 5; attempt++) {
         const status = entry.wanted;
         const text = comparableStatus(status);
-        if (text === entry.written || this.entries.get(entry.uid) !== entry) return;
+        // A static pod's mirror may not exist yet; the next sync of the pod tries again.
+        const target = this.statusTarget(entry.uid);
+        if (!target || (text === entry.written && target === entry.writtenTo) || this.entries.get(entry.uid) !== entry) return;
         try {
-          await this.client.patch(pods, entry.namespace, entry.name, { metadata: { uid: entry.uid }, status }, 'merge', { subresource: 'status' });
+          await this.client.patch(pods, entry.namespace, entry.name, { metadata: { uid: target }, status }, 'merge', { subresource: 'status' });
           entry.written = text;
+          entry.writtenTo = target;
           attempt = -1;
         } catch (err) {
           if (isNotFound(err)) return;
