@@ -57,11 +57,15 @@ const typeText: Record<FieldErrorType, string> = {
 
 /** Renders a field error the way apimachinery's field.Error.Error() does. */
 export function formatFieldError(e: FieldError): string {
-  const head = `${e.field}: ${typeText[e.type]}`;
+  return `${e.field}: ${fieldErrorBody(e)}`;
+}
+
+/** The error without its field (apimachinery's ErrorBody): what a Status cause's message holds. */
+export function fieldErrorBody(e: FieldError): string {
   // As apimachinery 1.32: Required, Forbidden and TooLong errors don't repeat the value.
   const showValue = e.value !== undefined && e.type !== 'FieldValueRequired' && e.type !== 'FieldValueForbidden' && e.type !== 'FieldValueTooLong';
   const value = showValue ? `: ${typeof e.value === 'string' ? JSON.stringify(e.value) : formatValue(e.value)}` : '';
-  return `${head}${value}${e.detail ? `: ${e.detail}` : ''}`;
+  return `${typeText[e.type]}${value}${e.detail ? `: ${e.detail}` : ''}`;
 }
 
 function formatValue(v: unknown): string {
@@ -124,7 +128,7 @@ export const errors = {
 /** The one place field errors become a 422 Invalid Status, as kube-apiserver's NewInvalid does. */
 export function invalid(kind: string, group: string, name: string, fieldErrors: FieldError[]): ApiError {
   const causes: StatusCause[] = fieldErrors.map((e) => ({
-    reason: e.type, message: formatFieldError(e), field: e.field,
+    reason: e.type, message: fieldErrorBody(e), field: e.field,
   }));
   const listed = fieldErrors.map(formatFieldError);
   const summary = listed.length === 1 ? listed[0] : `[${listed.join(', ')}]`;

@@ -26,8 +26,10 @@ async function foreignRules(prefix: string): Promise<string> {
     const { stdout } = await run('iptables-save', ['-t', table]);
     for (const line of stdout.split('\n')) {
       if (line.startsWith('#') || skiffOwned.test(line)) continue;
-      // Docker adds and removes its per-container rules as pods come and go; they are not the proxy's doing.
+      // Docker adds and removes its rules as containers and networks (other tests' clusters) come and go; they are
+      // not the proxy's doing.
       if (/DOCKER/.test(line) && !/^:DOCKER/.test(line)) continue;
+      if (/ -[io] (skp\d+|skfe2e[0-9a-f]+|skiff0|docker0|br-[0-9a-f]+) /.test(`${line} `)) continue;
       out.push(line.replace(/\[\d+:\d+\]/, ''));
     }
   }

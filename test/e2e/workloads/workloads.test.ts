@@ -108,9 +108,13 @@ spec:
       terminationGracePeriodSeconds: 1
       containers: [{name: agent, image: skiff.local/busybox, command: [sleep, '3600']}]
 `);
-    await cluster.kubectl('rollout', 'status', 'daemonset/agent', '--timeout=120s');
-    const pods = await podsOf('app=agent');
+    // rollout status alone may answer while a node is still tainted not-ready (nothing desired there yet).
+    const pods = await waitFor('an agent Running on each node', async () => {
+      const p = (await podsOf('app=agent')).filter((x) => x.phase === 'Running');
+      return p.length === cluster.nodeNames.length ? p : undefined;
+    }, 120_000);
     assert.deepEqual(pods.map((p) => p.node).sort(), [...cluster.nodeNames].sort());
+    assert.match(await cluster.kubectl('rollout', 'status', 'daemonset/agent', '--timeout=120s'), /successfully rolled out/);
   });
 
   it('fires a CronJob every minute', async () => {
