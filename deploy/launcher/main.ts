@@ -40,8 +40,14 @@ function configFile(layout: ClusterLayout): string {
   return path.join(layout.stateDir, 'cluster.json');
 }
 
+/** What a state directory written by an older launcher lacks gets today's defaults. */
+const configDefaults = {
+  serviceCIDR: '10.96.0.0/16', proxyChainPrefix: 'KUBE', podCIDR: '10.244.0.0/16', podNetwork: 'skiff-pods', podBridge: 'skiff0',
+};
+
 function readConfig(layout: ClusterLayout): ClusterConfig | undefined {
-  return existsSync(configFile(layout)) ? JSON.parse(readFileSync(configFile(layout), 'utf8')) as ClusterConfig : undefined;
+  if (!existsSync(configFile(layout))) return undefined;
+  return { ...configDefaults, ...JSON.parse(readFileSync(configFile(layout), 'utf8')) as Partial<ClusterConfig> } as ClusterConfig;
 }
 
 /** The first node is named after the host, as a kubelet would be; more nodes on one host get -2, -3, ... */

@@ -1,0 +1,77 @@
+// describe replicaset: kubectl's ReplicaSetDescriber: the selector, the owner, replica counts, how its pods are
+// doing, the pod template and events.
+import { selectorFromLabelSelector, selectorToString } from '../../apiserver/api/labels.ts';
+import type { LabelSelector, Pod, ReplicaSet } from '../../apiserver/api/types.ts';
+import type { ApiObject } from '../../apiserver/client/object.ts';
+import { eventsFor, type DescribeContext } from './context.ts';
+import { describeEvents, printAnnotationsMultiline, printLabelsMultiline } from './format.ts';
+import { controllerOf } from './pod.ts';
+import { describePodTemplate } from './pod-spec.ts';
+import { LEVEL_0, LEVEL_1, PrefixWriter } from './prefix-writer.ts';
+
+const podsResource = { group: '', version: 'v1', plural: 'pods', namespaced: true };
+
+export interface PodPhaseCounts { running: number; waiting: number; succeeded: number; failed: number }
+
+/** getPodStatusForController: the phases of the pods the selector finds that `uid` controls. */
+export async function podPhasesFor(ctx: DescribeContext, namespace: string | undefined, selector: LabelSelector | undefined,
+  uid: string | undefined): Promise<PodPhaseCounts> {
+  const counts = { running: 0, waiting: 0, succeeded: 0, failed: 0 };
+  const sel = selectorFromLabelSelector(selector);
+  if (sel === 'nothing') return counts;
+  const pods = await ctx.client.list<Pod>(podsResource, namespace, { labelSelector: selectorToString(sel) });
+  for (const pod of pods.items) {
+    if (!pod.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid)) continue;
+    switch (pod.status?.phase) {
+      case 'Running': counts.running++; break;
+      case 'Pending': counts.waiting++; break;
+      case 'Succeeded': counts.succeeded++; break;
+      case 'Failed': counts.failed++; break;
+      default: break;
+    }
+  }
+  return counts;
+}
+
+/** metav1.FormatLabelSelector. */
+export function formatLabelSelector(selector: LabelSelector | undefined): string {
+  const sel = selectorFromLabelSelector(selector);
+  if (sel === 'nothing') return '<none>';
+  const text = selectorToString(sel);
+  return text === '' ? '<none>' : text;
+}
+
+export async function describeReplicaSet(ctx: DescribeContext, _resource: unknown, obj: ApiObject): Promise<string> {
+  const rs = obj as ReplicaSet;
+  let phases: PodPhaseCounts | string;
+  try {
+    phases = await podPhasesFor(ctx, rs.metadata?.namespace, rs.spec?.selector, rs.metadata?.uid);
+  } catch (e) {
+    phases = e instanceof Error ? e.message : String(e);
+  }
+  return renderReplicaSet(rs, phases, await eventsFor(ctx, obj, 'ReplicaSet'), ctx.now);
+}
+
+export function renderReplicaSet(rs: ReplicaSet, phases: PodPhaseCounts | string, events: Parameters<typeof describeEvents>[0], now: number): string {
+  const w = new PrefixWriter();
+  w.write(LEVEL_0, `Name:\t${rs.metadata?.name ?? ''}\n`);
+  w.write(LEVEL_0, `Namespace:\t${rs.metadata?.namespace ?? ''}\n`);
+  w.write(LEVEL_0, `Selector:\t${formatLabelSelector(rs.spec?.selector)}\n`);
+  printLabelsMultiline(w, 'Labels', rs.metadata?.labels);
+  printAnnotationsMultiline(w, 'Annotations', rs.metadata?.annotations);
+  const controlledBy = controllerOf(rs);
+  if (controlledBy) w.write(LEVEL_0, `Controlled By:\t${controlledBy}\n`);
+  w.write(LEVEL_0, `Replicas:\t${rs.status?.replicas ?? 0} current / ${rs.spec?.replicas ?? 1} desired\n`);
+  w.write(LEVEL_0, 'Pods Status:\t');
+  if (typeof phases === 'string') w.write(LEVEL_0, `error in fetching pods: ${phases}\n`);
+  else w.write(LEVEL_0, `${phases.running} Running / ${phases.waiting} Waiting / ${phases.succeeded} Succeeded / ${phases.failed} Failed\n`);
+  describePodTemplate(rs.spec?.template, w);
+  const conditions = rs.status?.conditions ?? [];
+  if (conditions.length > 0) {
+    w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tReason\n');
+    w.write(LEVEL_1, '----\t------\t------\n');
+    for (const c of conditions) w.write(LEVEL_1, `${c.type} \t${c.status}\t${c.reason ?? ''}\n`);
+  }
+  if (events) describeEvents(events, w, now);
+  return w.toString();
+}
