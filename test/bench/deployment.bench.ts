@@ -3,18 +3,11 @@
 // every pod Running, then a rolling update (new image tag) timed until `kubectl rollout status` returns and every
 // pod of the new template is Running.
 //   npx tsx test/bench/deployment.bench.ts [replicas]
-import { execFile } from 'node:child_process';
 import { testCluster } from '../helpers/cluster.ts';
 
 const replicas = Number(process.argv[2] ?? 100);
 const cluster = await testCluster({ name: 'bench', nodes: 2 });
 
-function apply(yaml: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('kubectl', ['--kubeconfig', cluster.kubeconfig, 'apply', '-f', '-'], (err) => (err ? reject(err) : resolve()));
-    child.stdin!.end(yaml);
-  });
-}
 
 async function runningWith(image: string): Promise<number> {
   const out = await cluster.kubectl('get', 'pods', '-l', 'app=bench', '-o',
@@ -49,7 +42,7 @@ try {
   await until(async () => /Completed.*\n.*Completed/s.test(await cluster.kubectl('get', 'pods', 'warm1', 'warm2', '--no-headers')));
 
   let t = Date.now();
-  await apply(manifest('skiff.local/busybox:bench1'));
+  await cluster.kubectl.apply(manifest('skiff.local/busybox:bench1'));
   await until(async () => (await runningWith('skiff.local/busybox:bench1')) === replicas);
   console.log(`${replicas} replicas: apply -> all Running in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 

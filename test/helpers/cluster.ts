@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, repoRoot } from './apiserver.ts';
+import { kubectlFor, type Kubectl } from './kubectl.ts';
 
 const run = promisify(execFile);
 
@@ -19,7 +20,8 @@ export interface TestCluster {
   serviceCIDR: string;
   /** The launcher's CLI: up, status, down, reset. */
   launcher(...args: string[]): Promise<{ stdout: string; code: number }>;
-  kubectl(...args: string[]): Promise<string>;
+  /** Real kubectl with the cluster's admin kubeconfig (`.fails`, `.apply` too). */
+  kubectl: Kubectl;
   /** kubectl expected to fail: its stderr and stdout. */
   kubectlFails(...args: string[]): Promise<string>;
   reset(): Promise<void>;
@@ -64,7 +66,7 @@ export async function testCluster(opts: { name: string; nodes?: number } = { nam
       return { stdout: `${err.stdout ?? ''}${err.stderr ?? ''}`, code: typeof err.code === 'number' ? err.code : 1 };
     }
   };
-  const kubectlRun = (args: string[]) => run('kubectl', ['--kubeconfig', kubeconfig, ...args], { timeout: 120_000 });
+  const kubectl = kubectlFor(kubeconfig);
   return {
     stateDir, kubeconfig, nodeNames, proxyChainPrefix, serviceCIDR, launcher,
     async up(...extra: string[]) {
@@ -73,23 +75,8 @@ export async function testCluster(opts: { name: string; nodes?: number } = { nam
         '--apiserver-port', String(await freePort()), '--kubelet-port', String(await freePorts(n)),
         '--log-level', 'warn', ...extra);
     },
-    async kubectl(...args: string[]) {
-      try {
-        return (await kubectlRun(args)).stdout;
-      } catch (e) {
-        const err = e as { stderr?: string; message: string };
-        throw new Error(`kubectl ${args.join(' ')}: ${err.stderr || err.message}`);
-      }
-    },
-    async kubectlFails(...args: string[]) {
-      try {
-        await kubectlRun(args);
-      } catch (e) {
-        const err = e as { stderr?: string; stdout?: string };
-        return `${err.stderr ?? ''}${err.stdout ?? ''}`;
-      }
-      throw new Error(`kubectl ${args.join(' ')} should have failed`);
-    },
+    kubectl,
+    kubectlFails: kubectl.fails,
     async reset() {
       await launcher('reset');
       rmSync(stateDir, { recursive: true, force: true });

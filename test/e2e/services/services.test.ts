@@ -87,12 +87,6 @@ spec:
   ports: [{name: http, port: 80, targetPort: http}]
 `;
 
-async function kubectlApply(yaml: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const child = execFile('kubectl', ['--kubeconfig', cluster.kubeconfig, 'apply', '-f', '-'], (err) => (err ? reject(err) : resolve()));
-    child.stdin!.end(yaml);
-  });
-}
 
 async function serviceIP(name: string): Promise<string> {
   return (await cluster.kubectl('get', 'svc', name, '-o', 'jsonpath={.spec.clusterIP}')).trim();
@@ -111,7 +105,7 @@ after(async () => {
 
 describe('Services', () => {
   it('a ClusterIP Service answers from the host, spread over all three replicas', async () => {
-    await kubectlApply(manifest('NodePort'));
+    await cluster.kubectl.apply(manifest('NodePort'));
     await waitFor('web 3/3', async () => (/^web\s+3\/3/m.test(await cluster.kubectl('get', 'deploy', 'web')) ? true : undefined), 120_000);
     const ip = await serviceIP('web');
     await waitFor('three endpoints', async () => {

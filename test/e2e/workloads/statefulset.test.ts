@@ -1,20 +1,12 @@
 // A StatefulSet on a real cluster with local-path volumes: pods made in order with stable names and DNS names,
 // scaled down from the highest ordinal, its PersistentVolumeClaims kept, and a pod that comes back finding its data.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { testCluster } from '../../helpers/cluster.ts';
 import { waitFor } from '../../helpers/component.ts';
 
 let cluster: Awaited<ReturnType<typeof testCluster>>;
 
-async function apply(yaml: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const child = execFile('kubectl', ['--kubeconfig', cluster.kubeconfig, 'apply', '-f', '-'],
-      (err, _out, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve()));
-    child.stdin!.end(yaml);
-  });
-}
 
 const manifest = (replicas: number): string => `
 apiVersion: v1
@@ -67,7 +59,7 @@ after(async () => {
 
 describe('StatefulSet with local-path volumes', () => {
   it('creates db-0, db-1, db-2 in order, each with its own bound claim', async () => {
-    await apply(manifest(3));
+    await cluster.kubectl.apply(manifest(3));
     await cluster.kubectl('rollout', 'status', 'statefulset/db', '--timeout=120s');
     const p = await pods();
     assert.deepEqual(p.map((x) => x.name), ['db-0', 'db-1', 'db-2']);

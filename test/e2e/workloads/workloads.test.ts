@@ -3,7 +3,6 @@
 // everything in it, a killed node agent's pods recreated on the other node, and a controller-manager killed and
 // restarted without duplicating pods.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,13 +11,6 @@ import { waitFor } from '../../helpers/component.ts';
 
 let cluster: Awaited<ReturnType<typeof testCluster>>;
 
-async function apply(yaml: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const child = execFile('kubectl', ['--kubeconfig', cluster.kubeconfig, 'apply', '-f', '-'],
-      (err, _out, stderr) => (err ? reject(new Error(stderr || err.message)) : resolve()));
-    child.stdin!.end(yaml);
-  });
-}
 
 async function podsOf(selector: string, namespace = 'default'): Promise<{ name: string; node: string; phase: string; image: string }[]> {
   const out = await cluster.kubectl('get', 'pods', '-n', namespace, '-l', selector, '-o',
@@ -55,7 +47,7 @@ after(async () => {
 
 describe('workloads on a real cluster', () => {
   it('rolls a Deployment from one image tag to another, rolls it back and scales it (kubectl rollout)', async () => {
-    await apply(sleeper('roll', 3, 'skiff.local/busybox:v1'));
+    await cluster.kubectl.apply(sleeper('roll', 3, 'skiff.local/busybox:v1'));
     assert.match(await cluster.kubectl('rollout', 'status', 'deployment/roll', '--timeout=120s'), /successfully rolled out/);
     await cluster.kubectl('set', 'image', 'deployment/roll', 'main=skiff.local/busybox:v2');
     assert.match(await cluster.kubectl('rollout', 'status', 'deployment/roll', '--timeout=120s'), /successfully rolled out/);
@@ -77,7 +69,7 @@ describe('workloads on a real cluster', () => {
   });
 
   it('runs a Job with completions 3 and parallelism 2 to completion', async () => {
-    await apply(`
+    await cluster.kubectl.apply(`
 apiVersion: batch/v1
 kind: Job
 metadata: {name: three}
@@ -96,7 +88,7 @@ spec:
   });
 
   it('runs a DaemonSet pod on each of the two nodes', async () => {
-    await apply(`
+    await cluster.kubectl.apply(`
 apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: agent}
@@ -118,7 +110,7 @@ spec:
   });
 
   it('fires a CronJob every minute', async () => {
-    await apply(`
+    await cluster.kubectl.apply(`
 apiVersion: batch/v1
 kind: CronJob
 metadata: {name: tick}
@@ -151,7 +143,7 @@ spec:
   });
 
   it('a controller-manager killed and restarted does not duplicate pods', async () => {
-    await apply(sleeper('steady', 4, 'skiff.local/busybox:v1'));
+    await cluster.kubectl.apply(sleeper('steady', 4, 'skiff.local/busybox:v1'));
     await cluster.kubectl('rollout', 'status', 'deployment/steady', '--timeout=120s');
     const before = (await podsOf('app=steady')).map((p) => p.name).sort();
     const pid = Number(readFileSync(path.join(cluster.stateDir, 'run', 'controller-manager.pid'), 'utf8'));
@@ -166,7 +158,7 @@ spec:
   });
 
   it('a killed node agent\'s pods are evicted and recreated on the other node', async () => {
-    await apply(`
+    await cluster.kubectl.apply(`
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: survivor}

@@ -2,24 +2,23 @@
 // scheduler or kubelet runs: the test plays the kubelet by marking pods Running and Ready through pods/status
 // (except pods of the image `busybox:never`).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import type { PodTemplateSpec } from '../../../apiserver/api/types.ts';
 import { watch } from '../../../apiserver/client/index.ts';
 import { templateHash } from '../../../controllers/controller-revision.ts';
 import { controllerFactories } from '../../../controllers/all.ts';
+import { kubectlFor, type Kubectl } from '../../helpers/kubectl.ts';
 import { startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
 import { waitFor } from '../../helpers/component.ts';
 import { runControllers, type RunningControllers } from './harness.ts';
 
-const run = promisify(execFile);
 let api: TestApiserver;
 let ctrl: RunningControllers;
 let dir: string;
+let kubectl: Kubectl;
 let kubeletLoop: Promise<void> | undefined;
 let stopping = false;
 /** The image whose pods the pretend kubelet never makes ready. */
@@ -59,6 +58,7 @@ async function kubeletPass(): Promise<void> {
 before(async () => {
   api = await startApiserver();
   dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-deploy-'));
+  kubectl = kubectlFor(api.kubeconfig, { cacheDir: path.join(dir, 'cache') });
   ctrl = await runControllers(api, [controllerFactories['deployment-controller'], controllerFactories['replicaset-controller']]);
   kubeletLoop = (async () => {
     while (!stopping) {
@@ -80,25 +80,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function kubectl(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run('kubectl', ['--kubeconfig', api.kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], { timeout: 60_000 });
-    return stdout;
-  } catch (e) {
-    const err = e as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`kubectl ${args.join(' ')} failed: ${err.stderr || err.message}\n${err.stdout ?? ''}`);
-  }
-}
 
-async function kubectlFails(...args: string[]): Promise<string> {
-  try {
-    await run('kubectl', ['--kubeconfig', api.kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], { timeout: 60_000 });
-  } catch (e) {
-    const err = e as { stderr: string; stdout: string };
-    return err.stderr + err.stdout;
-  }
-  throw new Error(`kubectl ${args.join(' ')} should have failed`);
-}
 
 async function createDeployment(name: string, spec: Record<string, unknown> = {}, annotations?: Record<string, string>,
   image = 'busybox:1'): Promise<void> {
@@ -376,7 +358,7 @@ describe('deployment-controller', () => {
     }, 30_000);
     assert.equal(cond.status, 'False');
     assert.match(cond.message, /^ReplicaSet "slow-\w+" has timed out progressing\.$/);
-    assert.match(await kubectlFails('rollout', 'status', 'deployment/slow', '--timeout=20s'), /deployment "slow" exceeded its progress deadline/);
+    assert.match(await kubectl.fails('rollout', 'status', 'deployment/slow', '--timeout=20s'), /deployment "slow" exceeded its progress deadline/);
     const d = await getDeployment('slow');
     assert.equal(d.status?.conditions?.find((x) => x.type === 'Available')?.reason, 'MinimumReplicasUnavailable');
     assert.match(await kubectl('get', 'deploy', 'slow'), /^slow\s+0\/1\s+1\s+0\s+/m);

@@ -1,21 +1,20 @@
 // endpoints-controller against a real apiserver, with real kubectl reading the result. No kubelet runs: the test
 // gives pods their IP and readiness itself through the status subresource, as a kubelet would.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { controllerFactories } from '../../../controllers/all.ts';
+import { kubectlFor, type Kubectl } from '../../helpers/kubectl.ts';
 import { startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
 import { waitFor } from '../../helpers/component.ts';
 import { runControllers, type RunningControllers } from './harness.ts';
 
-const run = promisify(execFile);
 let api: TestApiserver;
 let ctrl: RunningControllers;
 let dir: string;
+let kubectl: Kubectl;
 
 interface AddressView { ip: string; nodeName?: string; targetRef?: { kind: string; namespace: string; name: string; uid: string } }
 interface EndpointsView {
@@ -26,6 +25,7 @@ interface EndpointsView {
 before(async () => {
   api = await startApiserver();
   dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-ep-'));
+  kubectl = kubectlFor(api.kubeconfig, { cacheDir: path.join(dir, 'cache') });
   ctrl = await runControllers(api, [controllerFactories['endpoints-controller']]);
 });
 after(async () => {
@@ -35,10 +35,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await run('kubectl', ['--kubeconfig', api.kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], { timeout: 60_000 });
-  return stdout;
-}
 
 async function createService(name: string, spec: Record<string, unknown>, labels: Record<string, string> = {}): Promise<void> {
   const res = await api.request('POST', '/api/v1/namespaces/default/services', { body: { metadata: { name, labels }, spec } });

@@ -1,25 +1,25 @@
 // garbage-collector-controller against a real apiserver, with the deployment and replicaset controllers making a
 // real chain of owners (Deployment -> ReplicaSet -> pods) and real kubectl deleting with each --cascade mode.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { controllerFactories } from '../../../controllers/all.ts';
+import { kubectlFor, type Kubectl } from '../../helpers/kubectl.ts';
 import { startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
 import { waitFor } from '../../helpers/component.ts';
 import { runControllers, type RunningControllers } from './harness.ts';
 
-const run = promisify(execFile);
 let api: TestApiserver;
 let ctrl: RunningControllers;
 let dir: string;
+let kubectl: Kubectl;
 
 before(async () => {
   api = await startApiserver();
   dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-gc-'));
+  kubectl = kubectlFor(api.kubeconfig, { cacheDir: path.join(dir, 'cache') });
   ctrl = await runControllers(api, ['garbage-collector-controller', 'deployment-controller', 'replicaset-controller']
     .map((n) => controllerFactories[n]));
 });
@@ -30,10 +30,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await run('kubectl', ['--kubeconfig', api.kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], { timeout: 60_000 });
-  return stdout;
-}
 
 async function count(listPath: string): Promise<number> {
   const res = await api.request('GET', listPath);

@@ -2,25 +2,25 @@
 // the garbage collector running beside them and real kubectl deleting namespaces. No kubelet runs, so pods are
 // never scheduled and go at once when deleted, unless a finalizer holds them.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { controllerFactories } from '../../../controllers/all.ts';
+import { kubectlFor, type Kubectl } from '../../helpers/kubectl.ts';
 import { startApiserver, type ApiResponse, type TestApiserver } from '../../helpers/apiserver.ts';
 import { waitFor } from '../../helpers/component.ts';
 import { runControllers, type RunningControllers } from './harness.ts';
 
-const run = promisify(execFile);
 let api: TestApiserver;
 let ctrl: RunningControllers;
 let dir: string;
+let kubectl: Kubectl;
 
 before(async () => {
   api = await startApiserver();
   dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-ns-'));
+  kubectl = kubectlFor(api.kubeconfig, { cacheDir: path.join(dir, 'cache') });
   ctrl = await runControllers(api, ['namespace-controller', 'serviceaccount-controller', 'garbage-collector-controller',
     'deployment-controller', 'replicaset-controller'].map((n) => controllerFactories[n]));
 });
@@ -31,10 +31,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await run('kubectl', ['--kubeconfig', api.kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], { timeout: 60_000 });
-  return stdout;
-}
 
 async function ok(res: Promise<ApiResponse>, status = 201): Promise<any> {
   const r = await res;

@@ -2,26 +2,26 @@
 // No kubelet runs: where a pod would have created a volume's directory (hostPath DirectoryOrCreate), the test
 // creates it itself, to see the Delete reclaim remove it.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { controllerFactories } from '../../../controllers/all.ts';
+import { kubectlFor, type Kubectl } from '../../helpers/kubectl.ts';
 import { startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
 import { waitFor } from '../../helpers/component.ts';
 import { runControllers, type RunningControllers } from './harness.ts';
 
-const run = promisify(execFile);
 let api: TestApiserver;
 let ctrl: RunningControllers;
 let dir: string;
+let kubectl: Kubectl;
 let root: string;
 
 before(async () => {
   api = await startApiserver();
   dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-pv-'));
+  kubectl = kubectlFor(api.kubeconfig, { cacheDir: path.join(dir, 'cache') });
   root = path.join(dir, 'local-path');
   mkdirSync(root);
   ctrl = await runControllers(api, [controllerFactories['persistentvolume-binder-controller']], { settings: { localPathRoot: root } });
@@ -33,10 +33,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await run('kubectl', ['--kubeconfig', api.kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], { timeout: 60_000 });
-  return stdout;
-}
 
 interface VolumeOpts {
   modes?: string[];

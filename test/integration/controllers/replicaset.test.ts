@@ -1,21 +1,20 @@
 // replicaset-controller and replicationcontroller-controller against a real apiserver, with real kubectl for
 // scaling. No kubelet runs: the test marks pods Running and Ready itself where it needs them to be.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { controllerFactories } from '../../../controllers/all.ts';
+import { kubectlFor, type Kubectl } from '../../helpers/kubectl.ts';
 import { startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
 import { waitFor } from '../../helpers/component.ts';
 import { runControllers, type RunningControllers } from './harness.ts';
 
-const run = promisify(execFile);
 let api: TestApiserver;
 let ctrl: RunningControllers;
 let dir: string;
+let kubectl: Kubectl;
 
 interface PodView {
   metadata: { name: string; uid: string; labels?: Record<string, string>; deletionTimestamp?: string; ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[] };
@@ -24,6 +23,7 @@ interface PodView {
 before(async () => {
   api = await startApiserver();
   dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-rs-'));
+  kubectl = kubectlFor(api.kubeconfig, { cacheDir: path.join(dir, 'cache') });
   ctrl = await runControllers(api, [controllerFactories['replicaset-controller'], controllerFactories['replicationcontroller-controller']]);
 });
 after(async () => {
@@ -33,10 +33,6 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await run('kubectl', ['--kubeconfig', api.kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], { timeout: 60_000 });
-  return stdout;
-}
 
 const template = (app: string, extra: Record<string, string> = {}): Record<string, unknown> => ({
   metadata: { labels: { app, ...extra } }, spec: { containers: [{ name: 'c', image: 'busybox' }] },
