@@ -1,9 +1,9 @@
 // Attach through the Docker Engine API (kubectl attach, `kubectl run -i`): the container's own stdin and output over
 // a hijacked connection. Output written before the attach is not replayed (logs has it), as with `docker attach`.
-import { PassThrough, Readable, Writable, type Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import { translate } from './docker-errors.ts';
-import { splitFrames } from './docker-stream.ts';
+import { hijackedStreams } from './docker-stream.ts';
 import { ContainerRuntimeError, type AttachOptions, type ExecSession } from './runtime.ts';
 
 export async function openAttach(container: Docker.Container, options: AttachOptions): Promise<ExecSession> {
@@ -23,33 +23,7 @@ export async function openAttach(container: Docker.Container, options: AttachOpt
     if (err instanceof ContainerRuntimeError) throw err;
     throw translate(err, `attach to ${container.id}`);
   }
-  const ended = new Promise<void>((resolve) => {
-    socket.once('end', resolve);
-    socket.once('close', resolve);
-    socket.once('error', () => resolve());
-  });
-  let stdout: Readable;
-  let stderr: Readable;
-  if (tty) {
-    const out = new PassThrough();
-    socket.pipe(out);
-    stdout = out;
-    stderr = Readable.from([]);
-  } else {
-    ({ stdout, stderr } = splitFrames(socket));
-  }
-  const stdin = stdinWanted
-    ? new Writable({
-      write(chunk: Buffer, _enc, done) {
-        socket.write(chunk, (err?: Error | null) => done(err ?? null));
-      },
-      // Detaches our stdin; a container with stdinOnce sees EOF and usually exits.
-      final(done) {
-        socket.end();
-        done();
-      },
-    })
-    : undefined;
+  const { stdin, stdout, stderr, ended } = hijackedStreams(socket, tty, stdinWanted);
   return {
     stdin,
     stdout,

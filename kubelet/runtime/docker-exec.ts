@@ -1,11 +1,11 @@
 // Exec through the Docker Engine API: an interactive session (kubectl exec) over a hijacked connection, and a
 // run-to-completion form with a timeout (exec probes, lifecycle hooks).
 import { readFile } from 'node:fs/promises';
-import { PassThrough, Readable, Writable, type Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Logger } from '../../apiserver/client/logger.ts';
 import { errorMessage, translate } from './docker-errors.ts';
-import { splitFrames } from './docker-stream.ts';
+import { hijackedStreams } from './docker-stream.ts';
 import { ContainerRuntimeError } from './runtime.ts';
 import type { ExecOptions, ExecResult, ExecSession } from './runtime.ts';
 
@@ -26,35 +26,7 @@ export async function openExec(
   } catch (err) {
     throw translate(err, `exec in ${container.id}`);
   }
-  const ended = new Promise<void>((resolve) => {
-    socket.once('end', resolve);
-    socket.once('close', resolve);
-    socket.once('error', () => resolve());
-  });
-
-  let stdout: Readable;
-  let stderr: Readable;
-  if (tty) {
-    // A terminal is one unframed stream.
-    const out = new PassThrough();
-    socket.pipe(out);
-    stdout = out;
-    stderr = Readable.from([]);
-  } else {
-    ({ stdout, stderr } = splitFrames(socket));
-  }
-  const stdin = stdinWanted
-    ? new Writable({
-      write(chunk: Buffer, _enc, done) {
-        socket.write(chunk, (err?: Error | null) => done(err ?? null));
-      },
-      // Half-close: Docker sees EOF and closes the process's stdin; the output keeps flowing.
-      final(done) {
-        socket.end();
-        done();
-      },
-    })
-    : undefined;
+  const { stdin, stdout, stderr, ended } = hijackedStreams(socket, tty, stdinWanted);
 
   const session: ExecSession = {
     stdin,

@@ -1,7 +1,7 @@
 // Docker's multiplexed stream format (logs, exec and attach without a TTY): frames of an 8-byte header — stream
 // type (0 stdin, 1 stdout, 2 stderr), three zero bytes, big-endian payload length — then the payload. Frames split
 // across chunks arbitrarily, so the parser keeps the remainder between chunks.
-import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { PassThrough, Readable, Transform, Writable, type Duplex, type TransformCallback } from 'node:stream';
 
 export type StreamName = 'stdin' | 'stdout' | 'stderr';
 
@@ -134,4 +134,47 @@ export async function readJsonProgress(
   take(text);
   if (failure !== undefined) throw new Error(failure);
   return events;
+}
+
+/** The streams of a hijacked attach or exec connection, and a promise that settles when Docker closes it. */
+export interface HijackedStreams {
+  stdin: Writable | undefined;
+  stdout: Readable;
+  stderr: Readable;
+  ended: Promise<void>;
+}
+
+/**
+ * Docker's hijacked connection as separate streams: a terminal is one unframed stream (stderr stays empty);
+ * otherwise the output is multiplexed frames. Ending our stdin half-closes the socket, so the process sees EOF
+ * while its output keeps flowing.
+ */
+export function hijackedStreams(socket: Duplex, tty: boolean, withStdin: boolean): HijackedStreams {
+  const ended = new Promise<void>((resolve) => {
+    socket.once('end', resolve);
+    socket.once('close', resolve);
+    socket.once('error', () => resolve());
+  });
+  let stdout: Readable;
+  let stderr: Readable;
+  if (tty) {
+    const out = new PassThrough();
+    socket.pipe(out);
+    stdout = out;
+    stderr = Readable.from([]);
+  } else {
+    ({ stdout, stderr } = splitFrames(socket));
+  }
+  const stdin = withStdin
+    ? new Writable({
+      write(chunk: Buffer, _enc, done) {
+        socket.write(chunk, (err?: Error | null) => done(err ?? null));
+      },
+      final(done) {
+        socket.end();
+        done();
+      },
+    })
+    : undefined;
+  return { stdin, stdout, stderr, ended };
 }
