@@ -46,9 +46,10 @@ describe('client against the apiserver', () => {
   });
 
   it('an informer lists, watches, and relists after its revision is compacted', async () => {
-    // A slow reconnect lets compaction pass the informer's revision while it is disconnected.
+    // A slow reconnect lets compaction pass the informer's revision while it is disconnected: slow enough that the
+    // restart and the writes below are done first even on a busy machine.
     const informer = new Informer<ConfigMap>(client, {
-      resource: configmaps, namespace: 'default', labelSelector: 'inf=yes', backoff: { initialMs: 4000, maxMs: 4000, jitter: 0 },
+      resource: configmaps, namespace: 'default', labelSelector: 'inf=yes', backoff: { initialMs: 9000, maxMs: 9000, jitter: 0 },
     });
     const seen: string[] = [];
     informer.addEventHandler({
@@ -74,7 +75,7 @@ describe('client against the apiserver', () => {
     await client.delete(configmaps, 'default', 'i3');
     for (let i = 0; i < 30; i++) await client.patch(configmaps, 'default', 'c1', { data: { n: String(i) } }, 'merge');
     // The watch resumes from a compacted revision, gets 410, and the relist brings the cache up to date.
-    await eventually(() => informer.get('default/i1')?.data?.v === '2' && !informer.get('default/i3'), 15_000);
+    await eventually(() => informer.get('default/i1')?.data?.v === '2' && !informer.get('default/i3'), 30_000);
     assert.ok(seen.includes('delete:i3:relist'), `a deletion noticed by relisting: ${seen.join(' ')}`);
     abort.abort();
     informer.stop();
