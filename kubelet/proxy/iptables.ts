@@ -51,10 +51,23 @@ export class HostIptables implements Iptables {
   }
 }
 
-/** The jumps into the owned chains, in the order the packets should meet them. */
-export async function ensureHooks(ipt: Iptables, prefix: string): Promise<void> {
+/**
+ * The jumps into the owned chains, in the order the packets should meet them. `saved` (iptables-save output per
+ * table, when the caller has it) spares a check for every jump already there.
+ */
+export async function ensureHooks(ipt: Iptables, prefix: string, saved: Partial<Record<string, string>> = {}): Promise<void> {
   // Each rule is inserted at the top, so insert in reverse to end up in order.
-  for (const [table, chain, spec] of [...hookRules(prefix)].reverse()) await ipt.ensureRule(table, chain, spec);
+  for (const [table, chain, spec] of [...hookRules(prefix)].reverse()) {
+    if (saved[table] !== undefined && hookPresent(saved[table]!, chain, spec)) continue;
+    await ipt.ensureRule(table, chain, spec);
+  }
+}
+
+/** Whether iptables-save shows the jump: the built-in chain, its comment and its target. */
+function hookPresent(save: string, chain: string, spec: string[]): boolean {
+  const target = spec[spec.length - 1];
+  const comment = spec[spec.indexOf('--comment') + 1];
+  return save.split('\n').some((l) => l.startsWith(`-A ${chain} `) && l.endsWith(`-j ${target}`) && l.includes(comment));
 }
 
 /** Removes every rule and chain the proxy with this prefix made (`--cleanup`). */

@@ -99,6 +99,11 @@ export class Proxier {
     await this.running;
   }
 
+  private async saveTables(): Promise<{ filter: string; nat: string }> {
+    const [filter, nat] = await Promise.all([this.o.iptables.save('filter'), this.o.iptables.save('nat')]);
+    return { filter, nat };
+  }
+
   async syncOnce(): Promise<SyncResult> {
     const started = performance.now();
     if (!this.prepared) {
@@ -109,16 +114,14 @@ export class Proxier {
     const ports = this.services.list().flatMap((s) => servicePortsFor(s, endpointsByKey.get(`${s.metadata?.namespace}/${s.metadata?.name}`)));
     const next = buildRules(ports, this.o);
     const check = !this.previous || Date.now() - this.lastCheckMs >= (this.o.syncPeriodMs ?? 30_000);
-    const existing = check || !this.previous
-      ? {
-        filter: chainsInSave(await this.o.iptables.save('filter'), 'filter'),
-        nat: chainsInSave(await this.o.iptables.save('nat'), 'nat'),
-      }
-      : { filter: [...this.previous.filter.keys()], nat: [...this.previous.nat.keys()] };
+    const saved = check ? await this.saveTables() : undefined;
+    const existing = saved
+      ? { filter: chainsInSave(saved.filter, 'filter'), nat: chainsInSave(saved.nat, 'nat') }
+      : { filter: [...this.previous!.filter.keys()], nat: [...this.previous!.nat.keys()] };
     const input = renderRestore(next, this.previous, existing, this.o.prefix);
     await this.o.iptables.restore(input);
-    if (check) {
-      await ensureHooks(this.o.iptables, this.o.prefix);
+    if (saved) {
+      await ensureHooks(this.o.iptables, this.o.prefix, saved);
       this.lastCheckMs = Date.now();
     }
     this.previous = next;
