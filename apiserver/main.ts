@@ -19,6 +19,8 @@ import { alwaysAllowAuthenticated } from './server/authz.ts';
 import { ensureCA, ensureServingCert } from './server/certs.ts';
 import { defaultPreferredAddressTypes } from './server/kubelet-proxy.ts';
 import { openSqliteStore } from './storage/sqlite-store.ts';
+import { loadServiceAccountKeys } from './serviceaccount/keys.ts';
+import { ServiceAccountTokenAuthenticator, storeGetter } from './serviceaccount/token-authenticator.ts';
 
 interface Flags {
   securePort: string;
@@ -42,8 +44,19 @@ interface Flags {
   kubeletClientKey?: string;
   kubeletCertificateAuthority?: string;
   kubeletPreferredAddressTypes: string;
+  serviceAccountKeyFile: string[];
+  serviceAccountSigningKeyFile?: string;
+  serviceAccountIssuer?: string[];
+  apiAudiences?: string;
+  serviceAccountMaxTokenExpiration: string;
+  serviceAccountExtendTokenExpiration: boolean;
   logLevel: string;
 }
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+const parseBool = (value: string | undefined): boolean => value === undefined || value === 'true' || value === '1';
+/** kubeadm's issuer; kube-apiserver itself requires the flag. */
+const defaultIssuer = 'https://kubernetes.default.svc.cluster.local';
 
 const program = new Command('skiff-apiserver')
   .description('Skiff API server: the Kubernetes REST API on SQLite, with watch.')
@@ -69,6 +82,12 @@ const program = new Command('skiff-apiserver')
   .option('--kubelet-client-key <file>', 'client key for connections to kubelets')
   .option('--kubelet-certificate-authority <file>', 'CA to verify kubelets\' serving certificates')
   .option('--kubelet-preferred-address-types <types>', 'node address types to reach kubelets by, in order', defaultPreferredAddressTypes.join(','))
+  .option('--service-account-key-file <file>', 'PEM public or private keys whose ServiceAccount tokens are accepted (repeatable; default: the signing key)', collect, [])
+  .option('--service-account-signing-key-file <file>', 'PEM private key that signs ServiceAccount tokens (default: <cert-dir>/sa.key, generated when absent)')
+  .option('--service-account-issuer <url>', `iss of ServiceAccount tokens (repeatable: the first signs, all are accepted; default ${defaultIssuer})`, collect)
+  .option('--api-audiences <list>', 'audiences a token must be for to authenticate here, comma-separated (default: the issuers)')
+  .option('--service-account-max-token-expiration <duration>', 'longest lifetime a TokenRequest may get (0: no limit)', '0')
+  .option('--service-account-extend-token-expiration [bool]', 'give kube-api-access volume tokens a year, warning after their hour, as kube does', parseBool, true)
   .option('--log-level <level>', 'pino log level', 'info')
   .parse();
 
@@ -99,6 +118,13 @@ async function main(): Promise<void> {
     }));
     logger.info({ certDir }, 'serving with a certificate from the local CA');
   }
+  // Token keys and settings before the store too: a bad key file stops the start with nothing touched.
+  const saKeys = await loadServiceAccountKeys({
+    signingKeyFile: flags.serviceAccountSigningKeyFile, keyFiles: flags.serviceAccountKeyFile, certDir,
+  });
+  const issuers = flags.serviceAccountIssuer?.length ? flags.serviceAccountIssuer : [defaultIssuer];
+  const apiAudiences = flags.apiAudiences ? flags.apiAudiences.split(',').map((s) => s.trim()).filter(Boolean) : issuers;
+  const maxTokenExpirationSeconds = Math.floor(parseDuration(flags.serviceAccountMaxTokenExpiration) / 1000);
 
   const store = await openSqliteStore({
     path: path.join(flags.dataDir, 'skiff.db'),
@@ -127,6 +153,15 @@ async function main(): Promise<void> {
     },
     https: tlsServerOptions({ certPath, keyPath, clientCAPath: flags.clientCaFile }),
     tokens: flags.tokenAuthFile ? new TokenAuthenticator(flags.tokenAuthFile, { log: logger }) : undefined,
+    serviceAccountTokens: new ServiceAccountTokenAuthenticator({
+      issuers, audiences: apiAudiences, keys: saKeys.verifying, objects: storeGetter(store),
+      onReject: (reason) => logger.debug({ reason }, 'service account token rejected'),
+    }),
+    tokenIssuer: {
+      issuer: issuers[0], apiAudiences, key: saKeys.signing,
+      maxExpirationSeconds: maxTokenExpirationSeconds,
+      extendExpiration: flags.serviceAccountExtendTokenExpiration,
+    },
     clientCA: flags.clientCaFile !== undefined,
     authorizer: alwaysAllowAuthenticated,
     advertiseAddress: `${advertise}:${port}`,

@@ -12,6 +12,7 @@ import { newNodeLifecycleController } from './nodelifecycle.ts';
 import { newPersistentVolumeController } from './persistentvolume.ts';
 import { newReplicaSetController } from './replicaset.ts';
 import { newReplicationControllerController } from './replicationcontroller.ts';
+import { newRootCACertPublisher } from './rootcacertpublisher.ts';
 import { newServiceAccountController } from './serviceaccount.ts';
 import { newStatefulSetController } from './statefulset.ts';
 import { newTaintEvictionController } from './taint-eviction.ts';
@@ -28,6 +29,7 @@ export const controllerFactories: Record<string, (ctx: ControllerContext) => Con
   'endpoints-controller': newEndpointsController,
   'namespace-controller': newNamespaceController,
   'serviceaccount-controller': newServiceAccountController,
+  'root-ca-cert-publisher': newRootCACertPublisher,
   'persistentvolume-binder-controller': newPersistentVolumeController,
   'node-lifecycle-controller': newNodeLifecycleController,
   'taint-eviction-controller': newTaintEvictionController,

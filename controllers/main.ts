@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // skiff-controller-manager: the reconcile loops that keep the cluster at its desired state, behind leader election
 // (several may run; the one holding the lease acts, and a paused ex-leader's writes are refused by fencing).
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import pino from 'pino';
 import { parseDuration } from '../apiserver/api/duration.ts';
-import { SharedInformerFactory, addComponentFlags, runComponent, type ComponentFlags } from '../apiserver/client/index.ts';
+import { SharedInformerFactory, addComponentFlags, loadKubeconfig, runComponent, type ComponentFlags } from '../apiserver/client/index.ts';
 import { controllerFactories } from './all.ts';
 import { defaultSettings, runController, type ControllerContext } from './framework/controller.ts';
 import { enabledControllers } from './framework/enabled.ts';
@@ -16,6 +17,7 @@ interface Flags extends ComponentFlags {
   clusterCidr: string;
   nodeCidrMaskSize: string;
   localPathRoot: string;
+  rootCaFile?: string;
 }
 
 const program = addComponentFlags(new Command('skiff-controller-manager')
@@ -26,6 +28,7 @@ const program = addComponentFlags(new Command('skiff-controller-manager')
   .option('--cluster-cidr <cidr>', 'pod addresses; each node gets a slice of it as spec.podCIDR', defaultSettings.clusterCIDR)
   .option('--node-cidr-mask-size <bits>', 'size of each node\'s pod CIDR', String(defaultSettings.nodeCIDRMaskSize))
   .option('--local-path-root <dir>', 'where the local-path provisioner creates volumes', defaultSettings.localPathRoot)
+  .option('--root-ca-file <file>', 'CA published to every namespace as the kube-root-ca.crt ConfigMap (default: the kubeconfig\'s certificate authority)')
   .parse();
 
 const flags = program.opts<Flags>();
@@ -46,6 +49,7 @@ runComponent({
         clusterCIDR: flags.clusterCidr,
         nodeCIDRMaskSize: Number(flags.nodeCidrMaskSize),
         localPathRoot: flags.localPathRoot,
+        rootCA: flags.rootCaFile ? readFileSync(flags.rootCaFile, 'utf8') : loadKubeconfig({ path: flags.kubeconfig }).caData,
       },
     };
     const names = enabledControllers(flags.controllers, Object.keys(controllerFactories));

@@ -2,7 +2,7 @@
 // this table; a kind's behaviour (validation, defaulting, status handling) lives in its strategy, not here.
 
 export type Subresource =
-  | 'status' | 'scale' | 'binding' | 'log' | 'exec' | 'attach' | 'portforward' | 'eviction' | 'proxy';
+  | 'status' | 'scale' | 'binding' | 'log' | 'exec' | 'attach' | 'portforward' | 'eviction' | 'proxy' | 'token';
 
 export interface ResourceInfo {
   /** '' for the core group. */
@@ -42,7 +42,7 @@ export const resources: readonly ResourceInfo[] = [
   // core/v1
   r('', 'v1', 'Namespace', 'namespaces', { namespaced: false, short: ['ns'], sub: ['status'],
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
-  r('', 'v1', 'Pod', 'pods', { short: ['po'], all: true, sub: ['status', 'binding', 'log', 'exec', 'attach', 'eviction'] }),
+  r('', 'v1', 'Pod', 'pods', { short: ['po'], all: true, sub: ['status', 'binding', 'log', 'exec', 'attach', 'portforward', 'eviction'] }),
   r('', 'v1', 'Node', 'nodes', { namespaced: false, short: ['no'], sub: ['status'] }),
   r('', 'v1', 'Service', 'services', { short: ['svc'], all: true, sub: ['status'],
     verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] }),
@@ -50,7 +50,7 @@ export const resources: readonly ResourceInfo[] = [
   r('', 'v1', 'ConfigMap', 'configmaps', { short: ['cm'] }),
   r('', 'v1', 'Secret', 'secrets'),
   r('', 'v1', 'Event', 'events', { short: ['ev'] }),
-  r('', 'v1', 'ServiceAccount', 'serviceaccounts', { short: ['sa'] }),
+  r('', 'v1', 'ServiceAccount', 'serviceaccounts', { short: ['sa'], sub: ['token'] }),
   r('', 'v1', 'PersistentVolume', 'persistentvolumes', { namespaced: false, short: ['pv'], sub: ['status'] }),
   r('', 'v1', 'PersistentVolumeClaim', 'persistentvolumeclaims', { short: ['pvc'], sub: ['status'] }),
   r('', 'v1', 'ReplicationController', 'replicationcontrollers', { short: ['rc'], all: true, sub: ['status', 'scale'] }),
@@ -84,6 +84,7 @@ export const subresourceKinds: Partial<Record<Subresource, { group: string; vers
   attach: { group: '', version: 'v1', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
   portforward: { group: '', version: 'v1', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
   proxy: { group: '', version: 'v1', kind: '', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
+  token: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] },
 };
 
 export function groupVersion(info: Pick<ResourceInfo, 'group' | 'version'>): string {

@@ -15,6 +15,7 @@ export type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2.d.
 export type { Eviction } from 'kubernetes-types/policy/v1.d.ts';
 export type { Scale } from 'kubernetes-types/autoscaling/v1.d.ts';
 export type { StorageClass } from 'kubernetes-types/storage/v1.d.ts';
+export type { SelfSubjectReview, TokenRequest } from 'kubernetes-types/authentication/v1.d.ts';
 export type {
   APIResource, APIResourceList, Condition, DeleteOptions, LabelSelector, LabelSelectorRequirement, ListMeta,
   ObjectMeta, OwnerReference, Status, StatusCause, StatusDetails, Time,

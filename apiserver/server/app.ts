@@ -5,8 +5,9 @@ import type { Logger } from 'pino';
 import { ApiError, errors, isApiError } from '../api/errors.ts';
 import type { LeaseFreshness } from '../admission/fencing.ts';
 import type { Registry } from '../registry/registry.ts';
+import type { TokenIssuerConfig } from '../registry/token-request.ts';
 import type { Store } from '../storage/store.ts';
-import { authenticateRequest, type TokenAuthenticator, type UserInfo } from './authn.ts';
+import { authenticateRequest, type AsyncTokenAuthenticator, type TokenAuthenticator, type UserInfo } from './authn.ts';
 import { forbidden, requestAttributesFrom, type Authorizer } from './authz.ts';
 import { maxBodyBytes, registerBodyParsers } from './body.ts';
 import { registerDiscoveryRoutes } from './discovery-routes.ts';
@@ -14,6 +15,7 @@ import type { KubeletClientConfig } from './kubelet-proxy.ts';
 import { registerOpenAPIRoutes } from './openapi-routes.ts';
 import { watchRequested } from './request-info.ts';
 import { registerResourceRoutes } from './resource-routes.ts';
+import { registerSelfSubjectReviewRoutes } from './selfsubjectreview-routes.ts';
 import { registerUpgradeRouting } from './upgrade-routing.ts';
 import { WatchSet } from './watch-stream.ts';
 
@@ -26,6 +28,9 @@ export interface AppOptions {
   /** TLS material for the secure port; absent only in tests that exercise plain HTTP on loopback. */
   https?: { key: Buffer; cert: Buffer; ca?: Buffer; requestCert: boolean; rejectUnauthorized: false; minVersion: 'TLSv1.2' };
   tokens?: TokenAuthenticator;
+  /** ServiceAccount JWTs: authenticates them (serviceAccountTokens) and issues them (tokenIssuer). */
+  serviceAccountTokens?: AsyncTokenAuthenticator;
+  tokenIssuer?: TokenIssuerConfig;
   clientCA: boolean;
   authorizer: Authorizer;
   /** The address clients reach the apiserver at (discovery's serverAddressByClientCIDRs). */
@@ -73,8 +78,8 @@ export function buildApp(opts: AppOptions): ApiServerApp {
   app.addHook('onRequest', async (request, reply) => {
     request.startedAt = process.hrtime.bigint();
     const path = request.url.split('?')[0];
-    const user = authenticateRequest(request.raw as Parameters<typeof authenticateRequest>[0], {
-      tokens: opts.tokens, clientCA: opts.clientCA,
+    const user = await authenticateRequest(request.raw as Parameters<typeof authenticateRequest>[0], {
+      tokens: opts.tokens, serviceAccountTokens: opts.serviceAccountTokens, clientCA: opts.clientCA,
     });
     if (user === 'invalid' || (user === null && !publicPaths.has(path))) {
       throw errors.unauthorized();
@@ -87,8 +92,9 @@ export function buildApp(opts: AppOptions): ApiServerApp {
       const attrs = requestAttributesFrom(request.method, request.url, user);
       const decision = opts.authorizer.authorize(attrs);
       if (!decision.allowed) throw forbidden(attrs, decision.reason);
-      // A WebSocket exec/attach arrives as a GET, yet starts a process: kube (1.31+) also requires `create` on it.
-      if (attrs.verb === 'get' && (attrs.subresource === 'exec' || attrs.subresource === 'attach')) {
+      // A WebSocket exec/attach/port-forward arrives as a GET, yet opens a stream into the pod: kube (1.31+) also
+      // requires `create` on it, what the SPDY form's POST needs.
+      if (attrs.verb === 'get' && ['exec', 'attach', 'portforward'].includes(attrs.subresource)) {
         const create = { ...attrs, verb: 'create' };
         const again = opts.authorizer.authorize(create);
         if (!again.allowed) throw forbidden(create, again.reason);
@@ -132,8 +138,10 @@ export function buildApp(opts: AppOptions): ApiServerApp {
 
   registerDiscoveryRoutes(app, { advertiseAddress: opts.advertiseAddress });
   registerOpenAPIRoutes(app);
+  registerSelfSubjectReviewRoutes(app);
   registerResourceRoutes(app, {
     registry: opts.registry, store: opts.store, watches, leases: opts.leases, kubelet: opts.kubelet,
+    tokens: opts.tokenIssuer,
   });
 
   app.addHook('preClose', async () => watches.closeAll());
@@ -143,8 +151,8 @@ export function buildApp(opts: AppOptions): ApiServerApp {
 function isLongRunning(request: FastifyRequest): boolean {
   const q = request.query as Record<string, string | undefined> | undefined;
   if (watchRequested(q?.watch) || request.url.includes('/watch/')) return true;
-  // exec/attach sessions last as long as the user keeps them open.
-  if (/\/pods\/[^/]+\/(exec|attach)(\?|$)/.test(request.url)) return true;
+  // exec/attach/port-forward sessions last as long as the user keeps them open.
+  if (/\/pods\/[^/]+\/(exec|attach|portforward)(\?|$)/.test(request.url)) return true;
   return /\/log(\?|$)/.test(request.url) && watchRequested(q?.follow);
 }
 

@@ -1,5 +1,6 @@
-// Who is asking: a verified TLS client certificate (CN = user, O = groups) or a bearer token from the token file,
-// tried in kube-apiserver's order (x509 first, then tokens). The server decides what anonymous may reach.
+// Who is asking: a verified TLS client certificate (CN = user, O = groups), a bearer token from the token file, or
+// a ServiceAccount token, tried in kube-apiserver's order (x509 first, then the token file, then ServiceAccount
+// JWTs). The server decides what anonymous may reach.
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
@@ -10,8 +11,14 @@ import { withAuthenticatedGroup, type UserInfo } from './user.ts';
 export type { UserInfo } from './user.ts';
 export { parseTokenFile, TokenAuthenticator, type TokenAuthenticatorOptions } from './token-file.ts';
 
+/** Bearer tokens checked against state (ServiceAccount JWTs, whose account must still exist). */
+export interface AsyncTokenAuthenticator {
+  authenticate(token: string): Promise<UserInfo | undefined>;
+}
+
 export interface AuthenticationConfig {
   tokens?: TokenAuthenticator;
+  serviceAccountTokens?: AsyncTokenAuthenticator;
   /** True when the TLS server asks for client certificates (--client-ca-file was given). */
   clientCA?: boolean;
 }
@@ -23,10 +30,10 @@ export interface AuthenticationConfig {
  */
 export type AuthenticationResult = UserInfo | null | 'invalid';
 
-export function authenticateRequest(
+export async function authenticateRequest(
   req: { headers: IncomingHttpHeaders; socket: TLSSocket | Socket },
   auth: AuthenticationConfig,
-): AuthenticationResult {
+): Promise<AuthenticationResult> {
   let failed = false;
 
   if (auth.clientCA && req.socket instanceof TLSSocket) {
@@ -38,7 +45,8 @@ export function authenticateRequest(
   const header = req.headers.authorization;
   if (header !== undefined && header.trim() !== '') {
     const token = bearerToken(header);
-    const user = token !== undefined ? auth.tokens?.authenticate(token) : undefined;
+    const user = token === undefined ? undefined
+      : auth.tokens?.authenticate(token) ?? await auth.serviceAccountTokens?.authenticate(token);
     // Unlike kube, any Authorization header we cannot use is a 401, not a silent fall-back to anonymous:
     // a client that meant to authenticate should hear that it did not.
     if (!user) return 'invalid';

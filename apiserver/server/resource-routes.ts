@@ -7,14 +7,16 @@ import { fieldValidationMode, parseBody } from '../api/decode.ts';
 import { parseFieldSelector, fieldsOf, matchesFields } from '../api/fields.ts';
 import { matchesSelector, parseSelector } from '../api/labels.ts';
 import { resourceFor, type ResourceInfo } from '../api/resources.ts';
-import type { Binding, DeleteOptions, Eviction, KubeList, KubeObject, Scale, StoredObject } from '../api/types.ts';
+import type { Binding, DeleteOptions, Eviction, KubeList, KubeObject, Scale, StoredObject, TokenRequest } from '../api/types.ts';
 import { admitDefaultStorageClass } from '../admission/default-storage-class.ts';
 import { fenceHeader, type LeaseFreshness } from '../admission/fencing.ts';
 import { admitNamespaceLifecycle } from '../admission/namespace-lifecycle.ts';
+import { admitServiceAccount } from '../admission/service-account.ts';
 import type { DeleteRequest, PropagationPolicy } from '../registry/deletion.ts';
 import { decodeObject, kindOf } from '../registry/object-decoder.ts';
 import type { AdmissionAttributes, PatchType, Registry, UpdateSubresource, WriteOptions } from '../registry/registry.ts';
 import { bindPod, evictPod, patchScale, scaleOf, updateScale } from '../registry/subresources.ts';
+import { createToken, type TokenIssuerConfig } from '../registry/token-request.ts';
 import type { Store } from '../storage/store.ts';
 import { isRawBody, type RawBody } from './body.ts';
 import { proxyPodLog, type KubeletClientConfig } from './kubelet-proxy.ts';
@@ -31,6 +33,8 @@ export interface ResourceContext {
   watches: WatchSet;
   leases: LeaseFreshness;
   kubelet: KubeletClientConfig;
+  /** How serviceaccounts/token issues tokens; absent, the subresource is not served. */
+  tokens?: TokenIssuerConfig;
 }
 
 type Query = Record<string, string | undefined>;
@@ -74,6 +78,7 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
     admit: async (a: AdmissionAttributes) => {
       await admitNamespaceLifecycle(ctx.store, a);
       await admitDefaultStorageClass(ctx.store, a);
+      await admitServiceAccount(ctx.store, a);
       const fence = request.headers[fenceHeader];
       // A lease's own writes are guarded by its resourceVersion; fencing them would stop a leader from renewing.
       if (typeof fence === 'string' && !(a.ri.plural === 'leases' && a.ri.group === 'coordination.k8s.io')) {
@@ -97,6 +102,12 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
       await evictPod(ctx.registry, ri, namespace, name, eviction, opts);
       return reply.code(201).send(successStatus(201));
     }
+    case 'token': {
+      if (!ctx.tokens) throw errors.pathNotFound(pathname);
+      if (info.verb !== 'create') throw errors.methodNotAllowed(`${request.method} is not supported on serviceaccounts/token`);
+      const req = decodeSubresourceBody(request, { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }) as unknown as TokenRequest;
+      return reply.code(201).send(await createToken(ctx.registry, ctx.tokens, namespace, name, req));
+    }
     case 'log': {
       if (info.verb !== 'get') throw errors.methodNotAllowed(`${request.method} is not supported on pods/log`);
       const abort = new AbortController();
@@ -114,7 +125,8 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
       return;
     }
     case 'exec':
-    case 'attach': {
+    case 'attach':
+    case 'portforward': {
       if (request.method !== 'GET' && request.method !== 'POST') {
         throw errors.methodNotAllowed(`${request.method} is not supported on pods/${sub}`);
       }

@@ -1,7 +1,8 @@
-// pods/exec and pods/attach: as kube-apiserver's ExecLocation/AttachLocation and its upgrade-aware proxy do, find
-// the pod's node and container, then forward the client's upgrade request to the kubelet (authenticated with the
-// apiserver's kubelet client certificate) and, once the kubelet switches protocols, splice the two connections.
-// The bytes are passed through untouched, so the WebSocket framing and subprotocol are the client's and kubelet's.
+// pods/exec, pods/attach and pods/portforward: as kube-apiserver's ExecLocation/AttachLocation/PortForwardLocation
+// and its upgrade-aware proxy do, find the pod's node (and container), then forward the client's upgrade request
+// to the kubelet (authenticated with the apiserver's kubelet client certificate) and, once the kubelet switches
+// protocols, splice the two connections. The bytes are passed through untouched, so the framing and subprotocol
+// are the client's and kubelet's (for port-forward, SPDY inside a WebSocket or a plain SPDY upgrade).
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -10,7 +11,7 @@ import type { Node, Pod, StoredObject } from '../api/types.ts';
 import { kubeletAddress, logContainer, type KubeletClientConfig } from './kubelet-proxy.ts';
 import type { PendingUpgrade } from './upgrade-routing.ts';
 
-export type StreamVerb = 'exec' | 'attach';
+export type StreamVerb = 'exec' | 'attach' | 'portforward';
 
 /** Query-string booleans as kube converts them: present and not "false"/"0" means true. */
 function flag(q: URLSearchParams, name: string): boolean {
@@ -22,7 +23,7 @@ function flag(q: URLSearchParams, name: string): boolean {
  * The kubelet path for a PodExecOptions / PodAttachOptions query, with kube's parameter names for the kubelet
  * (input, output, error, tty, command).
  */
-export function kubeletStreamPath(verb: StreamVerb, namespace: string, pod: string, container: string, q: URLSearchParams): string {
+export function kubeletStreamPath(verb: Exclude<StreamVerb, 'portforward'>, namespace: string, pod: string, container: string, q: URLSearchParams): string {
   const stdin = flag(q, 'stdin');
   const stdout = flag(q, 'stdout');
   const stderr = flag(q, 'stderr');
@@ -41,6 +42,17 @@ export function kubeletStreamPath(verb: StreamVerb, namespace: string, pod: stri
   return `/${verb}/${encodeURIComponent(namespace)}/${encodeURIComponent(pod)}/${encodeURIComponent(container)}?${params}`;
 }
 
+/**
+ * The kubelet path for a PodPortForwardOptions query: the pod alone (kubectl names the ports inside the stream);
+ * `ports` is passed on when a client gives it, as kube's streamParams does.
+ */
+export function kubeletPortForwardPath(namespace: string, pod: string, q: URLSearchParams): string {
+  const params = new URLSearchParams();
+  for (const port of q.getAll('ports')) params.append('ports', port);
+  const query = params.size > 0 ? `?${params}` : '';
+  return `/portForward/${encodeURIComponent(namespace)}/${encodeURIComponent(pod)}${query}`;
+}
+
 /** Headers the kubelet needs to accept the same upgrade the client asked for. */
 const forwardedHeaders = ['upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-protocol', 'x-stream-protocol-version'];
 
@@ -57,10 +69,12 @@ export async function proxyPodStream(
   req: IncomingMessage, takeUpgrade: () => PendingUpgrade | undefined,
 ): Promise<void> {
   const pod = await getObject('pods', namespace, name) as StoredObject & Pod;
-  const container = logContainer(pod, name, q.get('container') ?? undefined);
+  const container = verb === 'portforward' ? '' : logContainer(pod, name, q.get('container') ?? undefined);
   const nodeName = pod.spec?.nodeName;
   if (!nodeName) throw errors.badRequest(`pod ${name} does not have a host assigned`);
-  const path = kubeletStreamPath(verb, namespace, name, container, q);
+  const path = verb === 'portforward'
+    ? kubeletPortForwardPath(namespace, name, q)
+    : kubeletStreamPath(verb, namespace, name, container, q);
   if (!req.headers.upgrade) throw errors.badRequest('Upgrade request required');
   const node = await getObject('nodes', '', nodeName) as StoredObject & Node;
   const { host, port } = kubeletAddress(node, config.preferredAddressTypes);

@@ -5,6 +5,8 @@ export interface UserInfo {
   name: string;
   uid?: string;
   groups: string[];
+  /** Further facts authenticators attach (a ServiceAccount token's pod and node), as kube's user.Info.Extra. */
+  extra?: Record<string, string[]>;
 }
 
 /** Every authenticated request carries this group (apiserver's AuthenticatedGroupAdder). */

@@ -28,6 +28,8 @@ export interface ControllerSettings {
   nodeCIDRMaskSize: number;
   /** Where the local-path provisioner creates volumes. */
   localPathRoot: string;
+  /** --root-ca-file (or the kubeconfig's CA): what root-ca-cert-publisher puts in every namespace. */
+  rootCA?: string;
 }
 
 export const defaultSettings: ControllerSettings = {

@@ -72,7 +72,7 @@ function componentSpecs(layout: ClusterLayout, cfg: ClusterConfig, logLevel: str
     {
       name: 'controller-manager', entry: dist('controllers'), args: [
         '--kubeconfig', kubeconfigPath(layout, 'controller-manager'), '--local-path-root', layout.localPathRoot,
-        '--cluster-cidr', cfg.podCIDR, ...common,
+        '--cluster-cidr', cfg.podCIDR, '--root-ca-file', layout.apiserverCAFile, ...common,
       ],
     },
     ...cfg.nodes.map((node, i) => ({

@@ -1,7 +1,8 @@
 // The kubelet's HTTPS endpoint (port 10250), the paths the apiserver proxies to: /healthz, /containerLogs
-// (kubectl logs), /exec and /attach over WebSocket (kubectl exec/attach), /stats/summary (metrics). With
-// --client-ca-file only clients holding a certificate from that CA (the apiserver's --kubelet-client-certificate)
-// are served, as the kubelet's x509 authentication does; without it anyone on the network is, so we say so once.
+// (kubectl logs), /exec and /attach over WebSocket (kubectl exec/attach), /portForward over SPDY (kubectl
+// port-forward, port-forward.ts), /stats/summary (metrics). With --client-ca-file only clients holding a
+// certificate from that CA (the apiserver's --kubelet-client-certificate) are served, as the kubelet's x509
+// authentication does; without it anyone on the network is, so we say so once.
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,6 +13,7 @@ import type { ContainerRuntime } from '../runtime/runtime.ts';
 import { dockerContainerLocator, type ContainerLocator } from './container-locator.ts';
 import { serveContainerLogs } from './container-logs.ts';
 import { refuseUpgrade, sendJson, sendText } from './http-reply.ts';
+import { parsePortForwardPath, portForwardEndpoint } from './port-forward.ts';
 import { runtimeSummaryProvider } from './stats-summary.ts';
 import { chooseProtocol, parseStreamOptions, supportedProtocols, type StreamOptions } from './stream-protocol.ts';
 import { failSession, pumpSession } from './stream-session.ts';
@@ -51,7 +53,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
   const locator = o.locator ?? dockerContainerLocator(o.runtime, o.nodeName);
   const stats = o.statsProvider ?? runtimeSummaryProvider(o.runtime, o.nodeName);
   const log = o.logger.child({ component: 'kubelet-server' });
-  if (!o.clientCaPem) log.warn('no --client-ca-file: the kubelet API (logs, exec, attach) is served to any client');
+  if (!o.clientCaPem) log.warn('no --client-ca-file: the kubelet API (logs, exec, attach, port-forward) is served to any client');
   const server = https.createServer({
     cert: o.tls.certPem, key: o.tls.keyPem,
     requestCert: o.clientCaPem !== undefined, rejectUnauthorized: false,
@@ -63,6 +65,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
   }));
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => chooseProtocol(offered) ?? false });
   const sessions = new Set<WebSocket>();
+  const portForward = portForwardEndpoint(o.runtime, locator, o.logger);
 
   const authorized = (req: IncomingMessage): boolean => !o.clientCaPem || (req.socket as TLSSocket).authorized;
 
@@ -73,7 +76,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     if (url.pathname === '/stats/summary' && req.method === 'GET') return sendJson(res, 200, await stats());
     const logs = parseTarget(url.pathname, 'containerLogs');
     if (logs && req.method === 'GET') return serveContainerLogs(o.runtime, locator, req, res, logs, url.searchParams);
-    if (parseTarget(url.pathname, 'exec') || parseTarget(url.pathname, 'attach')) {
+    if (parseTarget(url.pathname, 'exec') || parseTarget(url.pathname, 'attach') || parsePortForwardPath(url.pathname)) {
       return sendText(res, 400, 'Upgrade request required');
     }
     return sendText(res, 404, '404 page not found');
@@ -90,6 +93,8 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     socket.on('error', () => undefined);
     if (!authorized(req)) return refuseUpgrade(socket, 401, 'Unauthorized');
     const url = new URL(req.url ?? '/', 'https://kubelet');
+    const forward = parsePortForwardPath(url.pathname);
+    if (forward) return portForward.upgrade(req, socket, head, forward.namespace, forward.pod);
     const verb = url.pathname.startsWith('/attach/') ? 'attach' : 'exec';
     const target = parseTarget(url.pathname, verb);
     if (!target) return refuseUpgrade(socket, 404, '404 page not found');
@@ -145,6 +150,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     close: () => new Promise((resolve) => {
       for (const ws of sessions) ws.terminate();
       wss.close();
+      portForward.close();
       server.closeAllConnections();
       server.close(() => resolve());
     }),

@@ -1,7 +1,8 @@
 // Sets up a pod's volumes under <root-dir>/pods/<uid>/volumes/<plugin>/<name> and turns volumeMounts into bind
 // mounts (kube's volume manager, for the volume types a single node can serve): emptyDir (a directory, or a tmpfs
 // for medium Memory), hostPath with its type checks, configMap/secret/downwardAPI/projected files written
-// atomically and refreshed on every sync, and persistentVolumeClaims bound to hostPath or local volumes.
+// atomically and refreshed on every sync (ServiceAccount tokens included, from the TokenRequest API through the
+// token cache), and persistentVolumeClaims bound to hostPath or local volumes.
 import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import type { Logger } from 'pino';
 import { value as quantityValue, parseQuantity } from '../../apiserver/api/quantity.ts';
 import { resourceFor } from '../../apiserver/api/resources.ts';
 import type {
-  ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Volume,
+  ConfigMap, Container, PersistentVolume, PersistentVolumeClaim, Pod, Secret, TokenRequest, Volume,
 } from '../../apiserver/api/types.ts';
 import { isNotFound, type RestClient } from '../../apiserver/client/index.ts';
 import { expandVars } from '../pods/env.ts';
@@ -18,6 +19,7 @@ import { fieldRefValue, resourceFieldRefValue, type DownwardContext } from '../p
 import type { Mount } from '../runtime/runtime.ts';
 import { writeAtomically, checkRelativePath, type ProjectedFile } from './atomic-writer.ts';
 import { checkHostPathType } from './host-path.ts';
+import { TokenManager } from './token-manager.ts';
 
 export type { DownwardContext } from '../pods/downward-api.ts';
 
@@ -28,6 +30,8 @@ export interface VolumeSources {
   secret(namespace: string, name: string): Promise<Secret | undefined>;
   persistentVolumeClaim(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
   persistentVolume(name: string): Promise<PersistentVolume | undefined>;
+  /** POST serviceaccounts/<name>/token. */
+  serviceAccountToken(namespace: string, serviceAccount: string, request: TokenRequest): Promise<TokenRequest>;
 }
 
 export function restVolumeSources(client: RestClient): VolumeSources {
@@ -44,6 +48,8 @@ export function restVolumeSources(client: RestClient): VolumeSources {
     secret: (ns, name) => get<Secret>('secrets', '', 'v1', ns, name),
     persistentVolumeClaim: (ns, name) => get<PersistentVolumeClaim>('persistentvolumeclaims', '', 'v1', ns, name),
     persistentVolume: (name) => get<PersistentVolume>('persistentvolumes', '', 'v1', undefined, name),
+    serviceAccountToken: (namespace, serviceAccount, request) => client.createSubresource<TokenRequest>(
+      resourceFor('', 'v1', 'serviceaccounts')!, namespace, serviceAccount, 'token', request),
   };
 }
 
@@ -67,11 +73,13 @@ export class VolumeManager {
   private readonly rootDir: string;
   private readonly sources: VolumeSources;
   private readonly logger: Logger;
+  private readonly tokens: TokenManager;
 
-  constructor(o: { rootDir: string; sources: VolumeSources; logger: Logger }) {
+  constructor(o: { rootDir: string; sources: VolumeSources; logger: Logger; clock?: () => number }) {
     this.rootDir = o.rootDir;
     this.sources = o.sources;
     this.logger = o.logger;
+    this.tokens = new TokenManager({ request: (ns, sa, tr) => this.sources.serviceAccountToken(ns, sa, tr), clock: o.clock });
   }
 
   podDir(uid: string): string {
@@ -190,11 +198,26 @@ export class VolumeManager {
         if (src.configMap) files.push(...await configMapFiles(src.configMap, mode));
         else if (src.secret) files.push(...await secretFiles(src.secret, mode));
         else if (src.downwardAPI) files.push(...downwardFiles(src.downwardAPI.items, mode));
-        else if (src.serviceAccountToken) throw new VolumeError(v.name, 'serviceAccountToken projections are not supported by Skiff (no token issuer)');
+        else if (src.serviceAccountToken) files.push(await this.tokenFile(pod, src.serviceAccountToken, mode));
       }
       return { plugin: 'kubernetes.io~projected', files };
     }
     return undefined;
+  }
+
+  /** A token bound to the pod, as kube's projected volume plugin asks for it (no audience: the apiserver's). */
+  private async tokenFile(pod: Pod, source: { audience?: string; expirationSeconds?: number; path: string }, mode: number): Promise<ProjectedFile> {
+    checkRelativePath(source.path);
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const serviceAccount = pod.spec?.serviceAccountName ?? 'default';
+    const token = await this.tokens.getToken(namespace, serviceAccount, {
+      spec: {
+        audiences: source.audience ? [source.audience] : [],
+        expirationSeconds: source.expirationSeconds,
+        boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata?.name, uid: pod.metadata?.uid },
+      },
+    });
+    return { path: source.path, content: Buffer.from(token), mode };
   }
 
   containerMounts(pod: Pod, container: Container, volumes: PodVolumes, env: Record<string, string>): Mount[] {
@@ -218,6 +241,7 @@ export class VolumeManager {
   }
 
   async tearDown(uid: string): Promise<void> {
+    this.tokens.deletePodTokens(uid);
     const dir = this.podDir(uid);
     const mounts = await readFile('/proc/mounts', 'utf8').catch(() => '');
     for (const line of mounts.split('\n')) {

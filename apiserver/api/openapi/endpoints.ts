@@ -213,6 +213,7 @@ function subresourceEndpoints(
     }
     case 'binding':
     case 'eviction':
+    case 'token':
       return [{
         path, parameters: [nameParam(bodyGvk.kind), ...itemParams.slice(1)],
         operations: withGvk([createOperation(`create${id}`, `create ${subresource} of a ${ri.kind}`, body)], bodyGvk),

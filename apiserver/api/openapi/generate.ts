@@ -14,7 +14,7 @@ import type { Definitions } from './schema.ts';
 
 /** Kinds served without a resource of their own: subresource bodies kubernetes-types declares. */
 const subresourceBodies: GroupVersionKind[] = Object.values(subresourceKinds)
-  .filter((k) => ['Scale', 'Eviction', 'Binding'].includes(k.kind))
+  .filter((k) => ['Scale', 'Eviction', 'Binding', 'TokenRequest'].includes(k.kind))
   .map(({ group, version, kind }) => ({ group, version, kind }));
 
 /** meta/v1 types every group-version's operations use. */

@@ -105,7 +105,7 @@ describe('client certificate authentication', () => {
     const tokens = new TokenAuthenticator(tokenFile);
     app = Fastify({ https: tlsServerOptions({ ...serving, clientCAPath: ca.certPath }) });
     app.get('/whoami', async (request) => {
-      const result = authenticateRequest(request.raw, { tokens, clientCA: true });
+      const result = await authenticateRequest(request.raw, { tokens, clientCA: true });
       return { result };
     });
     port = await listen(app);
@@ -161,7 +161,7 @@ describe('client certificate authentication', () => {
   it('ignores client certificates when client-certificate authentication is off', async () => {
     const client = await issueClientCert(ca, { commonName: 'cert-user', organizations: [] });
     const local = Fastify({ https: tlsServerOptions({ certPath: path.join(dir, 'apiserver.crt'), keyPath: path.join(dir, 'apiserver.key'), clientCAPath: ca.certPath }) });
-    local.get('/whoami', async (request) => ({ result: authenticateRequest(request.raw, { clientCA: false }) }));
+    local.get('/whoami', async (request) => ({ result: await authenticateRequest(request.raw, { clientCA: false }) }));
     const localPort = await listen(local);
     try {
       const reply = await get(localPort, { ca: ca.certPem, client });
@@ -190,7 +190,7 @@ describe('kubectl (Go) against the issued certificates', { skip: !hasKubectl && 
     writeFileSync(tokenFile, 'kubectl-token,token-admin,1,system:masters\n', { mode: 0o600 });
     const tokens = new TokenAuthenticator(tokenFile);
     app = Fastify({ https: tlsServerOptions({ ...serving, clientCAPath: ca.certPath }) });
-    app.get('/whoami', async (request) => ({ result: authenticateRequest(request.raw, { tokens, clientCA: true }) }));
+    app.get('/whoami', async (request) => ({ result: await authenticateRequest(request.raw, { tokens, clientCA: true }) }));
     port = await listen(app);
   });
   after(() => app.close());

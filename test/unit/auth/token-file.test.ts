@@ -172,33 +172,33 @@ describe('bearer token authentication', () => {
     socket: new Socket(),
   });
 
-  it('a known token is its user, plus system:authenticated', () => {
-    assert.deepEqual(authenticateRequest(request('Bearer good-token'), { tokens }),
+  it('a known token is its user, plus system:authenticated', async () => {
+    assert.deepEqual(await authenticateRequest(request('Bearer good-token'), { tokens }),
       { name: 'alice', uid: 'uid-1', groups: ['devs', 'system:authenticated'] });
-    assert.deepEqual(authenticateRequest(request('bearer good-token'), { tokens }),
+    assert.deepEqual(await authenticateRequest(request('bearer good-token'), { tokens }),
       { name: 'alice', uid: 'uid-1', groups: ['devs', 'system:authenticated'] }, 'the scheme is case-insensitive');
   });
 
-  it('system:authenticated is not added twice', () => {
-    assert.deepEqual(authenticateRequest(request('Bearer master-token'), { tokens }),
+  it('system:authenticated is not added twice', async () => {
+    assert.deepEqual(await authenticateRequest(request('Bearer master-token'), { tokens }),
       { name: 'root', uid: '0', groups: ['system:masters', 'system:authenticated'] });
   });
 
-  it('an unknown token is invalid', () => {
-    assert.equal(authenticateRequest(request('Bearer wrong-token'), { tokens }), 'invalid');
-    assert.equal(authenticateRequest(request('Bearer good-token'), {}), 'invalid', 'no token file configured');
+  it('an unknown token is invalid', async () => {
+    assert.equal(await authenticateRequest(request('Bearer wrong-token'), { tokens }), 'invalid');
+    assert.equal(await authenticateRequest(request('Bearer good-token'), {}), 'invalid', 'no token file configured');
   });
 
-  it('a malformed Authorization header is invalid', () => {
+  it('a malformed Authorization header is invalid', async () => {
     for (const header of ['Bearer', 'Bearer ', 'Basic YWRtaW46YWRtaW4=', 'good-token', 'Bearer good-token extra', 'Bearergood-token']) {
-      assert.equal(authenticateRequest(request(header), { tokens }), 'invalid', JSON.stringify(header));
+      assert.equal(await authenticateRequest(request(header), { tokens }), 'invalid', JSON.stringify(header));
     }
   });
 
-  it('no credentials at all is anonymous (null); so is a blank header', () => {
-    assert.equal(authenticateRequest(request(), { tokens }), null);
-    assert.equal(authenticateRequest(request('   '), { tokens }), null);
-    assert.equal(authenticateRequest(request(), { tokens, clientCA: true }), null, 'a plain socket carries no certificate');
+  it('no credentials at all is anonymous (null); so is a blank header', async () => {
+    assert.equal(await authenticateRequest(request(), { tokens }), null);
+    assert.equal(await authenticateRequest(request('   '), { tokens }), null);
+    assert.equal(await authenticateRequest(request(), { tokens, clientCA: true }), null, 'a plain socket carries no certificate');
   });
 
   it('bearerToken extracts exactly one token', () => {

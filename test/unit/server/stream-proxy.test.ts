@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApiError } from '../../../apiserver/api/errors.ts';
-import { kubeletRefusal, kubeletStreamPath } from '../../../apiserver/server/stream-proxy.ts';
+import { kubeletPortForwardPath, kubeletRefusal, kubeletStreamPath } from '../../../apiserver/server/stream-proxy.ts';
 
 const q = (s: string): URLSearchParams => new URLSearchParams(s);
 
@@ -16,6 +16,13 @@ describe('kubeletStreamPath', () => {
     assert.throws(() => kubeletStreamPath('exec', 'ns', 'p', 'c', q('command=ls&stdin=false')),
       (e: ApiError) => e.code === 400 && e.message === 'you must specify at least 1 of stdin, stdout, stderr');
     assert.throws(() => kubeletStreamPath('exec', 'ns', 'p', 'c', q('stdout=true')), (e: ApiError) => e.code === 400);
+  });
+});
+
+describe('kubeletPortForwardPath', () => {
+  it('names the pod alone, passing on ports when a client gives them', () => {
+    assert.equal(kubeletPortForwardPath('default', 'web', q('')), '/portForward/default/web');
+    assert.equal(kubeletPortForwardPath('ns', 'p', q('ports=8080&ports=9090&container=x')), '/portForward/ns/p?ports=8080&ports=9090');
   });
 });
 

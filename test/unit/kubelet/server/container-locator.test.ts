@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { containerLabels } from '../../../../kubelet/runtime/naming.ts';
+import { containerLabels, sandboxLabels } from '../../../../kubelet/runtime/naming.ts';
 import type { ContainerSummary } from '../../../../kubelet/runtime/runtime.ts';
 import { dockerContainerLocator, rankAttempts } from '../../../../kubelet/server/container-locator.ts';
 import { FakeRuntime } from '../../../helpers/fake-runtime.ts';
@@ -47,5 +47,24 @@ describe('dockerContainerLocator', () => {
     assert.equal(await locator.containerId('ns', 'p', 'app', { previous: true }), ids[0]);
     assert.equal(await locator.containerId('ns', 'p', 'other'), undefined);
     assert.equal(await dockerContainerLocator(runtime, 'n2').containerId('ns', 'p', 'app'), undefined);
+  });
+
+  it('finds the pod\'s newest sandbox, not its containers', async () => {
+    const runtime = new FakeRuntime(['pause', 'busybox']);
+    const pod = { name: 'p', namespace: 'ns', uid: 'u' };
+    const sandboxes: string[] = [];
+    for (const attempt of [0, 1]) {
+      sandboxes.push((await runtime.createSandbox({
+        name: `k8s_POD_p_ns_u_${attempt}`, image: 'pause', hostname: 'p', portMappings: [], network: { mode: 'host' },
+        labels: sandboxLabels({ pod, attempt, nodeName: 'n1' }),
+      })).id);
+    }
+    await runtime.createContainer({
+      name: 'k8s_app_p_ns_u_0', image: 'busybox', sandboxId: sandboxes[1], pidNamespace: 'container', env: [], mounts: [],
+      labels: containerLabels({ pod, containerName: 'app', restartCount: 3, nodeName: 'n1', sandboxId: sandboxes[1], specHash: 'h' }),
+    });
+    assert.equal(await dockerContainerLocator(runtime, 'n1').sandboxId('ns', 'p'), sandboxes[1]);
+    assert.equal(await dockerContainerLocator(runtime, 'n1').sandboxId('ns', 'other'), undefined);
+    assert.equal(await dockerContainerLocator(runtime, 'n2').sandboxId('ns', 'p'), undefined);
   });
 });
