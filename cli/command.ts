@@ -18,10 +18,24 @@ export type Runner = <O = Record<string, unknown>>(handler: Handler<O>) => (...a
 export function makeRunner(io: Io, sessions: Session[]): Runner {
   return <O>(handler: Handler<O>) => async (...actionArgs: unknown[]): Promise<void> => {
     const cmd = actionArgs[actionArgs.length - 1] as Command;
-    const session = new Session(cmd.optsWithGlobals<GlobalFlags>(), io);
+    const session = new Session(globalFlagsOf(cmd), io);
     sessions.push(session);
     await handler(session, cmd.opts<O & Record<string, unknown>>(), cmd.args, cmd);
   };
+}
+
+/**
+ * The flags of `cmd` and its ancestors, the command's own last: `-n a get pods -n b` acts in b, as pflag's last
+ * value wins. (commander's optsWithGlobals lets the ancestors win.)
+ */
+function globalFlagsOf(cmd: Command): GlobalFlags {
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  const flags: Record<string, unknown> = {};
+  for (const c of chain) {
+    for (const [key, value] of Object.entries(c.opts())) if (value !== undefined) flags[key] = value;
+  }
+  return flags as GlobalFlags;
 }
 
 /** Collects a repeatable flag's values (`-L a -L b,c`). */

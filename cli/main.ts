@@ -26,7 +26,8 @@ async function main(): Promise<number> {
       return e.exitCode === 0 ? 0 : 1;
     }
     const server = sessions.map((s) => s.serverForErrors()).find(Boolean);
-    process.stderr.write(`${formatError(e, server)}\n`);
+    const message = formatError(e, server);
+    if (message !== '') process.stderr.write(`${message}\n`);
     return exitCodeOf(e);
   } finally {
     for (const s of sessions) s.close();

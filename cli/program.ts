@@ -3,12 +3,33 @@
 import { Command, Option } from 'commander';
 import { makeRunner, type Runner } from './command.ts';
 import * as apiResources from './commands/api-resources.ts';
+import * as annotate from './commands/annotate.ts';
 import * as apiVersions from './commands/api-versions.ts';
+import * as attach from './commands/attach.ts';
+import * as apply from './commands/apply.ts';
 import * as clusterInfo from './commands/cluster-info.ts';
 import * as completion from './commands/completion.ts';
 import * as config from './commands/config.ts';
+import * as create from './commands/create.ts';
+import * as del from './commands/delete.ts';
 import * as describe from './commands/describe.ts';
+import * as diff from './commands/diff.ts';
+import * as drain from './commands/drain.ts';
+import * as edit from './commands/edit.ts';
+import * as exec from './commands/exec.ts';
+import * as explain from './commands/explain.ts';
+import * as expose from './commands/expose.ts';
 import * as get from './commands/get.ts';
+import * as label from './commands/label.ts';
+import * as logs from './commands/logs.ts';
+import * as patch from './commands/patch.ts';
+import * as replace from './commands/replace.ts';
+import * as rollout from './commands/rollout.ts';
+import * as runCmd from './commands/run.ts';
+import * as scale from './commands/scale.ts';
+import * as set from './commands/set.ts';
+import * as taint from './commands/taint.ts';
+import * as top from './commands/top.ts';
 import * as version from './commands/version.ts';
 import type { Io, Session } from './session.ts';
 
@@ -18,7 +39,7 @@ export interface CommandModule {
 
 /** In the order `skiffctl --help` lists them. */
 export const commandModules: CommandModule[] = [
-  get, describe, apiResources, apiVersions, clusterInfo, version, config, completion,
+  create, get, describe, apply, diff, replace, del, edit, patch, label, annotate, scale, rollout, set, expose, runCmd, logs, exec, attach, drain, taint, top, explain, apiResources, apiVersions, clusterInfo, version, config, completion,
 ];
 
 /** kubectl's global flags: accepted before the verb and after it, as kubectl's persistent flags are. */
@@ -84,7 +105,8 @@ export function booleanFlags(program: Command): Set<string> {
 /**
  * pflag (kubectl's flag parser) accepts `-n=default`, `-v=6` and `--all-namespaces=true`; commander reads
  * `-n=default` as the value "=default" and has no `=true` for boolean flags. Rewrite those forms first:
- * `-x=value` becomes `-x value`, `--flag=true` becomes `--flag` and `--flag=false` is dropped.
+ * `-x=value` becomes `-x value`, `--flag=true` becomes `--flag` and `--flag=false` is dropped (or becomes
+ * `--no-flag` where the flag defaults to true).
  */
 export function normalizeArgv(argv: readonly string[], booleans: ReadonlySet<string> = new Set()): string[] {
   const out: string[] = [];
@@ -96,6 +118,8 @@ export function normalizeArgv(argv: readonly string[], booleans: ReadonlySet<str
     const flag = /^(--?[\w-]+)=(true|false)$/.exec(arg);
     if (flag && booleans.has(flag[1])) {
       if (flag[2] === 'true') out.push(flag[1]);
+      // A flag that defaults to true (delete --wait) is turned off through its --no- twin.
+      else if (booleans.has(flag[1].replace(/^--/, '--no-'))) out.push(flag[1].replace(/^--/, '--no-'));
       continue;
     }
     const m = /^-([a-zA-Z])=(.*)$/s.exec(arg);

@@ -11,6 +11,7 @@ import { RestClient } from '../apiserver/client/rest.ts';
 import { Discovery } from './discovery.ts';
 import { CliError, usageError } from './errors.ts';
 import { LoggingTransport } from './http-log.ts';
+import { OpenApi } from './openapi.ts';
 
 /** The flags every command accepts (kubectl's global flags that Skiff supports). */
 export interface GlobalFlags {
@@ -45,6 +46,7 @@ export class Session {
   private resolvedConfig: ResolvedKubeconfig | undefined;
   private restClient: RestClient | undefined;
   private discoveryData: Promise<Discovery> | undefined;
+  private openApiDocs: OpenApi | undefined;
 
   constructor(flags: GlobalFlags, io: Io = processIo) {
     this.flags = flags;
@@ -166,6 +168,12 @@ export class Session {
   discovery(): Promise<Discovery> {
     this.discoveryData ??= Discovery.load(this.client());
     return this.discoveryData;
+  }
+
+  /** The server's OpenAPI v3 documents, fetched per group version on first use. */
+  openapi(): OpenApi {
+    this.openApiDocs ??= new OpenApi(this.client());
+    return this.openApiDocs;
   }
 
   /** The server URL for error messages, when one is known. */

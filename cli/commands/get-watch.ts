@@ -105,7 +105,7 @@ async function watchObjects(session: Session, req: WatchRequest, resource: Disco
  * Streams watch events until `signal` aborts, reconnecting from the last resourceVersion seen when the server ends
  * the stream. BOOKMARKs only move the resourceVersion; an ERROR event ends the command with the server's Status.
  */
-async function streamEvents(session: Session, resource: DiscoveredResource, namespace: string | undefined,
+export async function streamEvents(session: Session, resource: DiscoveredResource, namespace: string | undefined,
   selectors: Selectors, startRv: string, signal: AbortSignal, onEvent: (ev: RawWatchEvent) => void, accept?: string): Promise<void> {
   const client = session.client();
   let rv = startRv;

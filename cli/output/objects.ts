@@ -1,7 +1,7 @@
 // Printing API objects (not tables): -o json, yaml, name, jsonpath and custom-columns, as kubectl's printGeneric does.
 // Several objects, or a collection even with one item, print as `kind: List`; one object asked for by name prints
 // alone. Items get apiVersion and kind back, which list responses leave out.
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import type { ApiObject } from '../../apiserver/client/object.ts';
 import { customColumnCells, printCustomColumns } from './custom-columns.ts';
 import type { OutputFormat } from './format.ts';
@@ -20,9 +20,26 @@ export function toJson(obj: unknown): string {
   return `${goJson(obj, '    ')}\n`;
 }
 
-/** kubectl -o yaml (sigs.k8s.io/yaml over go-yaml v2): keys sorted, lists not indented, YAML 1.1 quoting. */
+const yaml11Tags = new Document(null, { version: '1.1' }).schema.tags;
+
+/** Whether a plain scalar `s` would read back as something other than a string (`1`, `yes`, `~`, a date). */
+function resolvesToOtherType(s: string): boolean {
+  return yaml11Tags.some((t) => t.tag !== 'tag:yaml.org,2002:str' && 'test' in t && t.test instanceof RegExp && t.test.test(s));
+}
+
+/**
+ * kubectl -o yaml (sigs.k8s.io/yaml over go-yaml v2): keys sorted, lists not indented, YAML 1.1 quoting. go-yaml
+ * double-quotes strings that would read back as another type (and those with tabs) and single-quotes the other
+ * strings that cannot be plain (`'***'`, `'a: b'`).
+ */
 export function toYaml(obj: unknown): string {
-  return stringify(obj, { version: '1.1', sortMapEntries: true, indentSeq: false, lineWidth: 80, minContentWidth: 0 });
+  const doc = new Document(obj, { version: '1.1', sortMapEntries: true, aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && (resolvesToOtherType(node.value) || node.value.includes('\t'))) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ indentSeq: false, lineWidth: 80, minContentWidth: 0, singleQuote: true });
 }
 
 /** `pod/web`, `deployment.apps/web`. */
