@@ -120,5 +120,7 @@ export async function evictPod(registry: Registry, ri: ResourceInfo, namespace: 
     propagationPolicy: options.propagationPolicy as DeleteRequest['propagationPolicy'],
     preconditions: options.preconditions,
   };
-  await registry.delete(ri, namespace, name, req, opts);
+  // kubectl drain --dry-run=server says it in the Eviction's deleteOptions rather than in the query.
+  const dryRun = opts.dryRun || (options.dryRun ?? []).includes('All');
+  await registry.delete(ri, namespace, name, req, { ...opts, dryRun });
 }
