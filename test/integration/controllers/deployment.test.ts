@@ -296,7 +296,8 @@ describe('deployment-controller', () => {
       assert.equal(r.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'], '15');
       assert.equal(r.metadata.annotations?.['deployment.kubernetes.io/max-replicas'], '18');
     }
-    assert.match(await kubectl('get', 'deploy', 'prop'), /^prop\s+11\/15\s+7\s+11\s+/m);
+    // The eleventh old pod still has to start and be counted.
+    await waitFor('READY 11/15', async () => (/^prop\s+11\/15\s+7\s+11\s+/m.test(await kubectl('get', 'deploy', 'prop')) ? true : undefined), 30_000);
   });
 
   it('releases a ReplicaSet whose labels no longer match', async () => {
