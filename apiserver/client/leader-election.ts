@@ -291,19 +291,34 @@ export class LeaderElector {
 
   /** Hands the lease back: no holder, 1 s duration, same transitions count (client-go's release). */
   private async release(): Promise<void> {
-    if (!this.observed || this.holder() !== this.opts.identity) return;
-    const now = microTime(new Date());
-    const spec: LeaseSpec = {
-      leaseDurationSeconds: 1, acquireTime: now, renewTime: now,
-      leaseTransitions: this.observed.spec?.leaseTransitions ?? 0,
-    };
-    try {
-      const written = await this.client.update<Lease>(leaseResource, this.opts.namespace,
-        { ...this.observed, spec }, { signal: timeoutSignal(this.renewDeadlineMs) });
-      this.observe(written);
-      this.logger.info('released the lease');
-    } catch (e) {
-      this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'releasing the lease failed');
+    // A renewal cut short by the stop may still have landed: on a conflict, read the lease again and retry while
+    // it is still ours.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      if (!this.observed || this.holder() !== this.opts.identity) return;
+      const now = microTime(new Date());
+      const spec: LeaseSpec = {
+        leaseDurationSeconds: 1, acquireTime: now, renewTime: now,
+        leaseTransitions: this.observed.spec?.leaseTransitions ?? 0,
+      };
+      try {
+        const written = await this.client.update<Lease>(leaseResource, this.opts.namespace,
+          { ...this.observed, spec }, { signal: timeoutSignal(this.renewDeadlineMs) });
+        this.observe(written);
+        this.logger.info('released the lease');
+        return;
+      } catch (e) {
+        if (attempt < 3 && isConflict(e)) {
+          try {
+            this.observe(await this.client.get<Lease>(leaseResource, this.opts.namespace, this.opts.name,
+              { signal: timeoutSignal(this.renewDeadlineMs) }));
+            continue;
+          } catch {
+            // fall through to the warning
+          }
+        }
+        this.logger.warn({ err: e instanceof Error ? e.message : String(e) }, 'releasing the lease failed');
+        return;
+      }
     }
   }
 
