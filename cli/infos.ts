@@ -3,7 +3,8 @@
 // TYPE -l sel, TYPE --all), listing or naming objects on the server. One Info per object, in the user's order.
 import type { ApiObject } from '../apiserver/client/object.ts';
 import { apiVersionOf, kindPrefix, type Discovery, type DiscoveredResource } from './discovery.ts';
-import { CliError, usageError } from './errors.ts';
+import { matchesSelector, parseSelector } from '../apiserver/api/labels.ts';
+import { CliError, throwCollected, usageError } from './errors.ts';
 import { getObject, listObjects, namespaceFor } from './fetch.ts';
 import { readManifests, type ManifestOptions } from './manifests.ts';
 import { parseResourceArgs, resolveResourceArgs } from './resolve.ts';
@@ -68,6 +69,34 @@ export async function manifestInfos(session: Session, filenames: readonly string
       return { error: e, source: entry.source };
     }
   });
+}
+
+/**
+ * Runs `each` on every object of the -f inputs that the label selector takes. An input that cannot be read or mapped,
+ * or an object whose call fails, does not stop the others: the errors are thrown together at the end, as kubectl
+ * does. Answers how many objects were taken.
+ */
+export async function forEachManifest(session: Session, opts: { filename: readonly string[]; recursive?: boolean; selector?: string },
+  each: (info: Info) => Promise<void>): Promise<number> {
+  const selector = opts.selector ? parseSelector(opts.selector) : undefined;
+  const errors: unknown[] = [];
+  let count = 0;
+  for (const entry of await manifestInfos(session, opts.filename, { recursive: opts.recursive })) {
+    const { info } = entry;
+    if (!info) {
+      errors.push(entry.error);
+      continue;
+    }
+    if (selector && !matchesSelector(selector, info.object?.metadata?.labels)) continue;
+    count++;
+    try {
+      await each(info);
+    } catch (e) {
+      errors.push(e);
+    }
+  }
+  throwCollected(errors);
+  return count;
 }
 
 export interface ArgOptions {

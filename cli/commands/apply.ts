@@ -4,15 +4,14 @@
 // dropped from the manifest are removed. `{}` means nothing to do (`unchanged`). --server-side sends the manifest
 // as a server-side apply patch instead.
 import type { Command } from 'commander';
-import { matchesSelector, parseSelector } from '../../apiserver/api/labels.ts';
 import type { ApiObject } from '../../apiserver/client/object.ts';
 import type { WriteOptions } from '../../apiserver/client/rest.ts';
 import { ApiStatusError, isNotFound } from '../../apiserver/client/status-error.ts';
 import { collect, type Runner } from '../command.ts';
 import { apiVersionOf } from '../discovery.ts';
-import { throwCollected, usageError, withSource } from '../errors.ts';
+import { usageError, withSource } from '../errors.ts';
 import { applyPatch } from '../apply-patch.ts';
-import { manifestInfos, type Info } from '../infos.ts';
+import { forEachManifest, type Info } from '../infos.ts';
 import { lastAppliedAnnotation, withLastApplied } from '../last-applied.ts';
 import {
   addDryRunFlag, addValidateFlag, parseDryRun, parseResultFormat, ResultPrinter, writeOptions, type DryRun,
@@ -67,25 +66,8 @@ async function applyFiles(session: Session, opts: ApplyOptions, args: string[]):
   const printer = new ResultPrinter(session, parseResultFormat(opts.output), dryRun);
   const manager = opts.fieldManager ?? (opts.serverSide ? 'kubectl' : 'kubectl-client-side-apply');
   const write = writeOptions(dryRun, manager, opts.validate);
-  const selector = opts.selector ? parseSelector(opts.selector) : undefined;
-  const errors: unknown[] = [];
-  let count = 0;
-  for (const entry of await manifestInfos(session, opts.filename, { recursive: opts.recursive })) {
-    const { info } = entry;
-    if (!info) {
-      errors.push(entry.error);
-      continue;
-    }
-    if (selector && !matchesSelector(selector, info.object?.metadata?.labels)) continue;
-    count++;
-    try {
-      if (opts.serverSide) await serverSideApply(session, info, write, Boolean(opts.forceConflicts), printer);
-      else await clientSideApply(session, info, dryRun, write, printer);
-    } catch (e) {
-      errors.push(e);
-    }
-  }
-  throwCollected(errors);
+  const count = await forEachManifest(session, { filename: opts.filename ?? [], recursive: opts.recursive, selector: opts.selector }, (info) =>
+    (opts.serverSide ? serverSideApply(session, info, write, Boolean(opts.forceConflicts), printer) : clientSideApply(session, info, dryRun, write, printer)));
   if (count === 0) throw usageError('no objects passed to apply');
 }
 

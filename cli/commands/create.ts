@@ -3,11 +3,10 @@
 // The generators (`create deployment|namespace|configmap|secret generic|service ...`) are subcommands, each in its
 // own file.
 import type { Command } from 'commander';
-import { matchesSelector, parseSelector } from '../../apiserver/api/labels.ts';
 import type { ApiObject } from '../../apiserver/client/object.ts';
 import { collect, type Runner } from '../command.ts';
-import { throwCollected, usageError, withSource } from '../errors.ts';
-import { manifestInfos } from '../infos.ts';
+import { usageError, withSource } from '../errors.ts';
+import { forEachManifest } from '../infos.ts';
 import { lastAppliedValue, lastAppliedAnnotation } from '../last-applied.ts';
 import {
   addDryRunFlag, addFieldManagerFlag, addValidateFlag, parseDryRun, parseResultFormat, ResultPrinter, writeOptions,
@@ -51,28 +50,17 @@ async function createFromFiles(session: Session, opts: CreateOptions, args: stri
   const dryRun = parseDryRun(session, opts.dryRun);
   const printer = new ResultPrinter(session, parseResultFormat(opts.output), dryRun);
   const write = writeOptions(dryRun, opts.fieldManager, opts.validate);
-  const selector = opts.selector ? parseSelector(opts.selector) : undefined;
-  const errors: unknown[] = [];
-  let count = 0;
-  for (const entry of await manifestInfos(session, opts.filename, { recursive: opts.recursive })) {
-    const { info } = entry;
-    if (!info) {
-      errors.push(entry.error);
-      continue;
-    }
-    if (selector && !matchesSelector(selector, info.object?.metadata?.labels)) continue;
+  const count = await forEachManifest(session, { filename: opts.filename ?? [], recursive: opts.recursive, selector: opts.selector }, async (info) => {
     let object = info.object as ApiObject;
     if (opts.saveConfig) {
       object = { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata?.annotations, [lastAppliedAnnotation]: lastAppliedValue(object) } } };
     }
     try {
       if (dryRun !== 'client') object = await session.client().create(info.resource, info.namespace, object, write);
-      count++;
-      printer.print(object, 'created', info.resource);
     } catch (e) {
-      errors.push(withSource('creating', info.source, e));
+      throw withSource('creating', info.source, e);
     }
-  }
-  throwCollected(errors);
+    printer.print(object, 'created', info.resource);
+  });
   if (count === 0) throw usageError('no objects passed to create');
 }
