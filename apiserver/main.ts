@@ -15,7 +15,9 @@ import { bootstrapNamespaces } from './server/bootstrap.ts';
 import { keepKubernetesService } from './server/kubernetes-service.ts';
 import { buildApp } from './server/app.ts';
 import { TokenAuthenticator, tlsServerOptions } from './server/authn.ts';
-import { alwaysAllowAuthenticated } from './server/authz.ts';
+import { parseAuthorizationModes } from './server/authorization-modes.ts';
+import { ensureBootstrapPolicy } from './rbac/bootstrap.ts';
+import { startAuthorization } from './rbac/start.ts';
 import { ensureCA, ensureServingCert } from './server/certs.ts';
 import { defaultPreferredAddressTypes } from './server/kubelet-proxy.ts';
 import { openSqliteStore } from './storage/sqlite-store.ts';
@@ -50,6 +52,7 @@ interface Flags {
   apiAudiences?: string;
   serviceAccountMaxTokenExpiration: string;
   serviceAccountExtendTokenExpiration: boolean;
+  authorizationMode: string;
   logLevel: string;
 }
 
@@ -88,6 +91,7 @@ const program = new Command('skiff-apiserver')
   .option('--api-audiences <list>', 'audiences a token must be for to authenticate here, comma-separated (default: the issuers)')
   .option('--service-account-max-token-expiration <duration>', 'longest lifetime a TokenRequest may get (0: no limit)', '0')
   .option('--service-account-extend-token-expiration [bool]', 'give kube-api-access volume tokens a year, warning after their hour, as kube does', parseBool, true)
+  .option('--authorization-mode <modes>', 'authorizers in order, comma-separated: AlwaysAllow, AlwaysDeny, Node, RBAC (the first to allow wins)', 'AlwaysAllow')
   .option('--log-level <level>', 'pino log level', 'info')
   .parse();
 
@@ -103,6 +107,7 @@ function defaultAdvertiseAddress(): string {
 
 async function main(): Promise<void> {
   const port = Number(flags.securePort);
+  const authorizationModes = parseAuthorizationModes(flags.authorizationMode);
   const advertise = flags.advertiseAddress ?? defaultAdvertiseAddress();
   // Built first: a bad range stops the apiserver before it touches anything.
   const serviceAllocator = new ServiceAllocator({
@@ -139,6 +144,7 @@ async function main(): Promise<void> {
   for (const problem of serviceAllocator.restore(storedServices.items as Service[])) logger.warn(problem);
   const registry = new Registry(store, Date.now, { '/Service': serviceWriteHooks(serviceAllocator) });
   const leases = new LeaseFreshness(store);
+  const authorization = await startAuthorization(store, authorizationModes, logger.child({ component: 'authorization' }));
   let ready = false;
   const read = (file: string | undefined) => (file ? readFileSync(file, 'utf8') : undefined);
   const { app } = buildApp({
@@ -163,7 +169,8 @@ async function main(): Promise<void> {
       extendExpiration: flags.serviceAccountExtendTokenExpiration,
     },
     clientCA: flags.clientCaFile !== undefined,
-    authorizer: alwaysAllowAuthenticated,
+    authorizer: authorization.authorizer,
+    escalation: authorization.escalation,
     advertiseAddress: `${advertise}:${port}`,
     maxRequestsInflight: Number(flags.maxRequestsInflight),
     maxMutatingRequestsInflight: Number(flags.maxMutatingRequestsInflight),
@@ -181,6 +188,7 @@ async function main(): Promise<void> {
     stopKubernetesService?.();
     await app.close();
     leases.close();
+    authorization.stop();
     await store.close();
     process.exit(0);
   };
@@ -188,6 +196,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await bootstrapNamespaces(registry);
+  await ensureBootstrapPolicy(registry, logger.child({ component: 'rbac-bootstrap' }));
   stopKubernetesService = await keepKubernetesService({
     registry, clusterIP: serviceAllocator.kubernetesServiceIP, advertiseAddress: advertise, securePort: port, logger,
   });

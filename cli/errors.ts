@@ -130,3 +130,13 @@ export function wrapError(prefix: string, e: unknown): CliError {
   const message = e instanceof Error ? e.message.replace(/^error: /, '') : String(e);
   return usageError(`${prefix}: ${message}`);
 }
+
+/** kubectl's error when neither names nor -f say which objects a verb acts on. */
+export function noResourcesError(): CliError {
+  return new CliError(`error: You must provide one or more resources by argument or filename.
+Example resource specifications include:
+   '-f rsrc.yaml'
+   '--filename=rsrc.json'
+   '<resource> <name>'
+   '<resource>'`);
+}

@@ -188,6 +188,15 @@ export function liveObject(session: Session, info: Info): Promise<ApiObject> {
   return getObject(session.client(), info.resource, info.namespace, info.name);
 }
 
+/**
+ * `Resource: "apps/v1, Resource=deployments", GroupVersionKind: ...`: kubectl's Info.String(), how apply and
+ * set-last-applied name an object in their errors.
+ */
+export function infoString(info: Info): string {
+  const gv = `${info.resource.group}/${info.resource.version}`;
+  return `Resource: "${gv}, Resource=${info.resource.plural}", GroupVersionKind: "${gv}, Kind=${info.resource.kind}"\nName: "${info.name}", Namespace: "${info.namespace ?? ''}"`;
+}
+
 /** `deployment.apps/web`. */
 export function infoName(info: Info): string {
   return `${kindPrefix(info.resource)}/${info.name}`;

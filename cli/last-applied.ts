@@ -34,3 +34,17 @@ export function readLastApplied(obj: ApiObject): Record<string, unknown> | undef
   if (!value) return undefined;
   return JSON.parse(value) as Record<string, unknown>;
 }
+
+/**
+ * What `apply set-last-applied` and `apply edit-last-applied` record: the object exactly as given, as kubectl's
+ * encodeToJSON writes it (Go's json.Encoder: keys sorted, a final newline). Unlike apply, the annotations map is left
+ * as it is, so an object without annotations records none.
+ */
+export function recordedConfiguration(obj: ApiObject): string {
+  return `${goJson(obj)}\n`;
+}
+
+/** The merge patch that sets the annotation to `value` and changes nothing else (kubectl's GetApplyPatch). */
+export function lastAppliedPatch(value: string): Record<string, unknown> {
+  return { metadata: { annotations: { [lastAppliedAnnotation]: value } } };
+}

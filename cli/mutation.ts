@@ -65,12 +65,15 @@ export function parseValidate(value: string | undefined): 'Strict' | 'Warn' | 'I
   }
 }
 
-/** klog's warning shape (`W0102 15:04:05.000000   pid file:line] msg`), close enough to read the same. */
-export function warn(session: Session, message: string): void {
+/**
+ * klog's warning shape (`W0102 15:04:05.000000   pid file:line] msg`), close enough to read the same; `where` is the
+ * kubectl source line that logs it.
+ */
+export function warn(session: Session, message: string, where = 'helpers.go:703'): void {
   const d = new Date();
   const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
   const stamp = `${pad(d.getMonth() + 1)}${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds() * 1000, 6)}`;
-  session.err(`W${stamp} ${String(process.pid).padStart(7)} helpers.go:703] ${message}\n`);
+  session.err(`W${stamp} ${String(process.pid).padStart(7)} ${where}] ${message}\n`);
 }
 
 export function writeOptions(dryRun: DryRun, fieldManager: string | undefined, validate?: string): WriteOptions {

@@ -6,6 +6,7 @@ import * as apiResources from './commands/api-resources.ts';
 import * as annotate from './commands/annotate.ts';
 import * as apiVersions from './commands/api-versions.ts';
 import * as attach from './commands/attach.ts';
+import * as autoscale from './commands/autoscale.ts';
 import * as apply from './commands/apply.ts';
 import * as clusterInfo from './commands/cluster-info.ts';
 import * as completion from './commands/completion.ts';
@@ -23,6 +24,7 @@ import * as get from './commands/get.ts';
 import * as label from './commands/label.ts';
 import * as logs from './commands/logs.ts';
 import * as patch from './commands/patch.ts';
+import * as portForward from './commands/port-forward.ts';
 import * as replace from './commands/replace.ts';
 import * as rollout from './commands/rollout.ts';
 import * as runCmd from './commands/run.ts';
@@ -39,7 +41,7 @@ export interface CommandModule {
 
 /** In the order `skiffctl --help` lists them. */
 export const commandModules: CommandModule[] = [
-  create, get, describe, apply, diff, replace, del, edit, patch, label, annotate, scale, rollout, set, expose, runCmd, logs, exec, attach, drain, taint, top, explain, apiResources, apiVersions, clusterInfo, version, config, completion,
+  create, get, describe, apply, diff, replace, del, edit, patch, label, annotate, scale, autoscale, rollout, set, expose, runCmd, logs, exec, attach, portForward, drain, taint, top, explain, apiResources, apiVersions, clusterInfo, version, config, completion,
 ];
 
 /** kubectl's global flags: accepted before the verb and after it, as kubectl's persistent flags are. */

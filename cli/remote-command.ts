@@ -1,12 +1,13 @@
 // The client side of exec and attach: a WebSocket to pods/NAME/exec (or /attach) on the apiserver speaking
 // Kubernetes' channel protocol (v5.channel.k8s.io, falling back to v4): every message starts with a channel byte,
 // 0 stdin, 1 stdout, 2 stderr, 3 the final Status, 4 terminal size; v5's 255 closes one of our streams (stdin at
-// its end). The framing is kubelet/server/stream-protocol.ts's, seen from the other end. The remote exit code comes
-// back in the Status, as kubectl reports it.
+// its end). The framing is apiserver/client/remote-command-protocol.ts's, which the kubelet serves. The remote exit
+// code comes back in the Status, as kubectl reports it.
 import type { Readable, Writable } from 'node:stream';
 import WebSocket from 'ws';
 import type { ResolvedKubeconfig } from '../apiserver/client/kubeconfig.ts';
-import { channel, frame, protocolV4, protocolV5, type StreamStatus } from '../kubelet/server/stream-protocol.ts';
+import { channel, frame, protocolV4, protocolV5, type StreamStatus } from '../apiserver/client/remote-command-protocol.ts';
+import { apiWebSocket, refusal } from './api-websocket.ts';
 import { CliError, SilentExit } from './errors.ts';
 
 export interface StreamIo {
@@ -35,45 +36,11 @@ export function outcome(status: StreamStatus | undefined): number {
   throw new CliError(`error: ${status.message ?? 'the remote command failed'}`);
 }
 
-function wsUrl(config: ResolvedKubeconfig, path: string, query: URLSearchParams): string {
-  const server = new URL(config.server);
-  const prefix = server.pathname.replace(/\/+$/, '');
-  const scheme = server.protocol === 'http:' ? 'ws:' : 'wss:';
-  return `${scheme}//${server.host}${prefix}${path}?${query}`;
-}
-
-/** A refusal before the upgrade (the apiserver's Status body), as kubectl words it. */
-async function refusal(res: import('node:http').IncomingMessage): Promise<CliError> {
-  const chunks: Buffer[] = [];
-  for await (const c of res) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  try {
-    const status = JSON.parse(text) as { message?: string; reason?: string };
-    if (status.message) {
-      return new CliError(status.reason ? `Error from server (${status.reason}): ${status.message}` : `Error from server: ${status.message}`);
-    }
-  } catch {
-    // not a Status
-  }
-  return new CliError(`error: unable to upgrade connection: ${text.trim() || `${res.statusCode}`}`);
-}
-
 /** Runs the session to its end; resolves with the remote exit code (0 on success). */
 export function runRemoteCommand(opts: RemoteCommandOptions): Promise<number> {
   const { config, io } = opts;
   return new Promise<number>((resolve, reject) => {
-    const headers: Record<string, string> = { 'User-Agent': `skiffctl/${process.version}` };
-    if (config.token) headers.Authorization = `Bearer ${config.token}`;
-    const ws = new WebSocket(wsUrl(config, opts.path, opts.query), [protocolV5, protocolV4], {
-      headers,
-      ca: config.caData,
-      cert: config.clientCertData,
-      key: config.clientKeyData,
-      rejectUnauthorized: !config.insecureSkipTLSVerify,
-      // ws hands unknown options on to tls.connect; its types just do not list servername.
-      ...(config.tlsServerName ? { servername: config.tlsServerName } as Record<string, string> : {}),
-      perMessageDeflate: false,
-    });
+    const ws = apiWebSocket(config, opts.path, opts.query, [protocolV5, protocolV4]);
     let status: StreamStatus | undefined;
     let settled = false;
     const cleanups: (() => void)[] = [];

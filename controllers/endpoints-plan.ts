@@ -1,11 +1,19 @@
 // The Endpoints decisions (kube's pkg/controller/endpoint and pkg/api/v1/endpoints): which pods a Service publishes,
 // on which ports, packed into subsets in one canonical order, and whether the stored Endpoints must be written.
-// Pure apart from TriggerTimeTracker, which (as kube's) remembers what the last sync saw so that the
-// last-change-trigger-time annotation names the change that made this write necessary.
-import { matchesSelector, selectorFromMap } from '../apiserver/api/labels.ts';
 import type { Endpoints, ObjectMeta, Pod, Service, ServicePort } from '../apiserver/api/types.ts';
 import { canonicalJson } from './controller-revision.ts';
-import { isPodTerminal, podCondition } from './workload-pods.ts';
+import { lastChangeTriggerTimeAnnotation, rfc3339Nano } from './endpoints-trigger-time.ts';
+import {
+  findPort, headlessServiceLabel, isPodReadyConditionTrue, isServiceIPSet, shouldPodBeInEndpoints, shouldSetHostname,
+} from './service-endpoints.ts';
+
+// What the Endpoints and EndpointSlice controllers share lives in service-endpoints.ts and endpoints-trigger-time.ts;
+// re-exported here, where the Endpoints code (and its tests) always found it.
+export {
+  findPort, headlessServiceLabel, isPodReadyConditionTrue, podEndpointsChanged, serviceSelects, servesEndpoints,
+  shouldPodBeInEndpoints,
+} from './service-endpoints.ts';
+export { TriggerTimeTracker, lastChangeTriggerTimeAnnotation, rfc3339Nano } from './endpoints-trigger-time.ts';
 
 export type EndpointSubset = NonNullable<Endpoints['subsets']>[number];
 export type EndpointAddress = NonNullable<EndpointSubset['addresses']>[number];
@@ -14,46 +22,11 @@ export type EndpointPort = NonNullable<EndpointSubset['ports']>[number];
 /** Marks the Endpoints this controller wrote (kube 1.33+), so only those are deleted with their Service. */
 export const managedByLabel = 'endpoints.kubernetes.io/managed-by';
 export const managedByValue = 'endpoint-controller';
-/** Set on the Endpoints of a Service without a cluster IP. */
-export const headlessServiceLabel = 'service.kubernetes.io/headless';
-export const lastChangeTriggerTimeAnnotation = 'endpoints.kubernetes.io/last-change-trigger-time';
 export const overCapacityAnnotation = 'endpoints.kubernetes.io/over-capacity';
 /** kube's maxCapacity: an Endpoints holds at most this many addresses; the rest are cut off. */
 export const maxCapacity = 1000;
 
-/** Services with a selector get their Endpoints from this controller; others (and ExternalName) are the user's. */
-export function servesEndpoints(svc: Service): boolean {
-  if (svc.spec?.type === 'ExternalName') return false;
-  // Stored selectors go through protobuf in kube, where an empty map and no map are the same thing.
-  return Object.keys(svc.spec?.selector ?? {}).length > 0;
-}
-
-export function serviceSelects(svc: Service, pod: Pod): boolean {
-  if (!servesEndpoints(svc) || pod.metadata?.namespace !== svc.metadata?.namespace) return false;
-  return matchesSelector(selectorFromMap(svc.spec?.selector), pod.metadata?.labels);
-}
-
-/** Only the Ready condition counts here (podutil.IsPodReady), not the phase. */
-export function isPodReadyConditionTrue(pod: Pod): boolean {
-  return podCondition(pod, 'Ready')?.status === 'True';
-}
-
-/**
- * ShouldPodBeInEndpoints: finished pods and pods without an IP never; pods being deleted only when the Service
- * publishes not-ready addresses (they may still serve while draining).
- */
-export function shouldPodBeInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
-  if (isPodTerminal(pod)) return false;
-  if (!pod.status?.podIP && (pod.status?.podIPs?.length ?? 0) === 0) return false;
-  return includeTerminating || !pod.metadata?.deletionTimestamp;
-}
-
 const isIPv6 = (ip: string): boolean => ip.includes(':');
-
-function isServiceIPSet(svc: Service): boolean {
-  const ip = svc.spec?.clusterIP ?? '';
-  return ip !== '' && ip !== 'None';
-}
 
 /**
  * The pod's address in the Service's IP family (the first of ipFamilies, else the cluster IP's, else the pod's own
@@ -74,28 +47,8 @@ export function podAddress(svc: Service, pod: Pod): EndpointAddress | undefined 
   };
   // A pod not yet placed has no node; kube would write an empty name, which validation refuses.
   if (pod.spec?.nodeName) address.nodeName = pod.spec.nodeName;
-  // StatefulSet pods answer to <hostname>.<service> when the Service is their subdomain.
-  if (pod.spec?.hostname && pod.spec.subdomain === svc.metadata?.name && pod.metadata?.namespace === svc.metadata?.namespace) {
-    address.hostname = pod.spec.hostname;
-  }
+  if (shouldSetHostname(pod, svc)) address.hostname = pod.spec?.hostname;
   return address;
-}
-
-/**
- * FindPort: a numeric targetPort is used as it is (unset means the service port); a name is looked up among the
- * ports of the pod's containers, then its sidecars (restartable init containers), with the same protocol.
- */
-export function findPort(pod: Pod, sp: ServicePort): number | undefined {
-  const target = sp.targetPort ?? sp.port;
-  if (typeof target === 'number') return target;
-  const protocol = sp.protocol || 'TCP';
-  const sidecars = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
-  for (const container of [...(pod.spec?.containers ?? []), ...sidecars]) {
-    for (const port of container.ports ?? []) {
-      if (port.name === target && (port.protocol || 'TCP') === protocol) return port.containerPort;
-    }
-  }
-  return undefined;
 }
 
 function endpointPort(sp: ServicePort, port: number): EndpointPort {
@@ -305,63 +258,4 @@ export function planEndpoints(svc: Service, selected: Pod[], current: Endpoints 
   const endpoints: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata };
   if (subsets.length > 0) endpoints.subsets = subsets;
   return current ? { kind: 'update', endpoints } : { kind: 'create', endpoints };
-}
-
-/** Go's RFC3339Nano in UTC: fractional seconds only when there are any, trailing zeros dropped. */
-export function rfc3339Nano(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_m, frac: string) => {
-    const trimmed = frac.replace(/0+$/, '');
-    return trimmed ? `.${trimmed}Z` : 'Z';
-  });
-}
-
-/**
- * What about a pod an Endpoints shows (podEndpointsChanged): membership (labels, hostname, subdomain) and the
- * address itself (IPs, readiness, deletion, phase, node). Other pod updates do not re-queue any Service.
- */
-export function podEndpointsChanged(old: Pod, cur: Pod): { podChanged: boolean; labelsChanged: boolean } {
-  const membership = (p: Pod): string => canonicalJson([p.metadata?.labels ?? {}, p.spec?.hostname ?? '', p.spec?.subdomain ?? '']);
-  const address = (p: Pod): string => canonicalJson([
-    p.metadata?.deletionTimestamp ?? '', isPodReadyConditionTrue(p), isPodTerminal(p), p.status?.podIP ?? '',
-    (p.status?.podIPs ?? []).map((i) => i.ip), p.spec?.nodeName ?? '',
-  ]);
-  return { podChanged: address(old) !== address(cur), labelsChanged: membership(old) !== membership(cur) };
-}
-
-const timeOf = (t: string | undefined): number | undefined => {
-  const ms = t ? Date.parse(t) : NaN;
-  return Number.isNaN(ms) ? undefined : ms;
-};
-
-/**
- * kube's TriggerTimeTracker: the time of the earliest change since the previous sync of a Service that this sync
- * reflects (a pod's Ready transition, or the Service's creation), for the last-change-trigger-time annotation that
- * lets latency be measured end to end. A Service seen for the first time reports its creation time.
- */
-export class TriggerTimeTracker {
-  private readonly states = new Map<string, { pods: Map<string, number>; service: number | undefined }>();
-
-  compute(key: string, svc: Service, selected: Pod[]): number | undefined {
-    const previous = this.states.get(key);
-    let earliest: number | undefined;
-    const pods = new Map<string, number>();
-    for (const pod of selected) {
-      const t = timeOf(podCondition(pod, 'Ready')?.lastTransitionTime);
-      if (t === undefined) continue;
-      const name = pod.metadata?.name ?? '';
-      pods.set(name, t);
-      const before = previous?.pods.get(name);
-      if (before === undefined || t > before) earliest = Math.min(earliest ?? t, t);
-    }
-    const created = timeOf(svc.metadata?.creationTimestamp);
-    if (created !== undefined && (previous?.service === undefined || created > previous.service)) {
-      earliest = Math.min(earliest ?? created, created);
-    }
-    this.states.set(key, { pods, service: created });
-    return previous ? earliest : created;
-  }
-
-  forget(key: string): void {
-    this.states.delete(key);
-  }
 }

@@ -7,9 +7,10 @@ import {
   isAlreadyExists, isConflict, isNamespaceTerminating, isNotFound, objectKey,
 } from '../apiserver/client/index.ts';
 import { controllerBasics, type Controller, type ControllerContext } from './framework/controller.ts';
-import {
-  TriggerTimeTracker, isManagedEndpoints, planEndpoints, podEndpointsChanged, serviceSelects, servesEndpoints,
-} from './endpoints-plan.ts';
+import { TriggerTimeTracker } from './endpoints-trigger-time.ts';
+import { isManagedEndpoints, planEndpoints } from './endpoints-plan.ts';
+import { serviceSelects, servesEndpoints } from './service-endpoints.ts';
+import { serviceQueueingPodHandlers } from './service-pod-events.ts';
 import { skipConflicts } from './workload-pods.ts';
 
 const servicesResource = resourceFor('', 'v1', 'services')!;
@@ -30,25 +31,7 @@ export function newEndpointsController(ctx: ControllerContext): Controller {
     onDelete: (s) => queue.add(objectKey(s)),
   });
 
-  /** Every Service in the pod's namespace whose selector takes it (GetPodServiceMemberships). */
-  const enqueueServicesOf = (pod: Pod): void => {
-    for (const svc of services.byIndex('namespace', pod.metadata?.namespace ?? '')) {
-      if (serviceSelects(svc, pod)) queue.add(objectKey(svc));
-    }
-  };
-  pods.addEventHandler({
-    onAdd: enqueueServicesOf,
-    onUpdate: (old, pod) => {
-      // A periodic resync delivers the same version: nothing changed.
-      if (old.metadata?.resourceVersion === pod.metadata?.resourceVersion) return;
-      const { podChanged, labelsChanged } = podEndpointsChanged(old, pod);
-      if (!podChanged && !labelsChanged) return;
-      // A pod whose labels moved may have left Services as well as joined some.
-      if (labelsChanged) enqueueServicesOf(old);
-      enqueueServicesOf(pod);
-    },
-    onDelete: enqueueServicesOf,
-  });
+  pods.addEventHandler(serviceQueueingPodHandlers(services, queue));
 
   // Someone else's change to an Endpoints (or its deletion) is put right by syncing its Service. Endpoints listed
   // at start-up also come through here, so those left behind by Services deleted while we were down are found

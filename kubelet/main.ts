@@ -7,8 +7,9 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import { Command } from 'commander';
 import pino from 'pino';
-import { RestClient, loadKubeconfig } from '../apiserver/client/index.ts';
+import { RestClient, SharedInformerFactory, loadKubeconfig } from '../apiserver/client/index.ts';
 import { parseDuration } from '../apiserver/api/duration.ts';
+import { forbiddenNodeLabels, kubeletLabelNamespaces, kubeletLabels } from '../apiserver/api/kubelet-labels.ts';
 import { isDNS1123Subdomain } from '../apiserver/api/validation/names.ts';
 import { versionInfo } from '../apiserver/server/version.ts';
 import { defaultNodeIP } from './node/host-info.ts';
@@ -20,6 +21,7 @@ import { HostIptables, removeProxyRules } from './proxy/iptables.ts';
 import { Proxier } from './proxy/proxier.ts';
 import { ensureServiceRoute, removeServiceRoute } from './proxy/service-network.ts';
 import { startKubeletServer } from './server/kubelet-server.ts';
+import { runtimeSummaryProvider, startSummarySampler } from './server/stats-summary.ts';
 import { startClusterDns } from './dns/cluster-dns.ts';
 import { parseUpstream } from './dns/dns-server.ts';
 import { kubeletServingCert } from './server/serving-cert.ts';
@@ -30,6 +32,7 @@ interface Flags {
   hostnameOverride?: string;
   nodeIp?: string;
   port: string;
+  nodeLeaseDurationSeconds: string;
   maxPods: string;
   systemReserved: string;
   kubeReserved: string;
@@ -69,6 +72,7 @@ const program = new Command('skiff-kubelet')
   .option('--hostname-override <name>', 'node name (default: the host name); must be a DNS-1123 subdomain')
   .option('--node-ip <ip>', 'the node\'s InternalIP (default: the first non-loopback IPv4 address)')
   .option('--port <port>', 'the kubelet\'s port, advertised in the Node status', '10250')
+  .option('--node-lease-duration-seconds <n>', 'the node Lease\'s duration; the kubelet renews it every quarter of this', '40')
   .option('--max-pods <n>', 'pods this node can run', '110')
   .option('--system-reserved <list>', 'resources kept for the OS, e.g. cpu=100m,memory=256Mi', '')
   .option('--kube-reserved <list>', 'resources kept for Kubernetes daemons, e.g. cpu=100m,memory=256Mi', '')
@@ -112,6 +116,13 @@ function labelsFrom(text: string): Record<string, string> {
     if (eq <= 0) throw new Error(`invalid --node-labels entry ${JSON.stringify(part)}: want key=value`);
     out[part.slice(0, eq)] = part.slice(eq + 1);
   }
+  // NodeRestriction would refuse the Node with these; kube's kubelet refuses them here, before registering.
+  const unknown = forbiddenNodeLabels(Object.keys(out));
+  if (unknown.length > 0) {
+    throw new Error(`unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels: [${unknown.join(' ')}]; `
+      + `--node-labels in the 'kubernetes.io' namespace must begin with an allowed prefix (${kubeletLabelNamespaces.join(', ')}) `
+      + `or be in the specifically allowed set (${[...kubeletLabels].join(', ')})`);
+  }
   return out;
 }
 
@@ -153,8 +164,10 @@ async function main(): Promise<void> {
   const nodeIP = flags.nodeIp ?? defaultNodeIP();
   const client = RestClient.fromKubeconfig(loadKubeconfig({ path: flags.kubeconfig }), { logger, userAgent: 'skiff-kubelet' });
   const runtime = new DockerRuntime({ socketPath: flags.containerRuntimeEndpoint.replace(/^unix:\/\//, ''), logger });
+  const leaseDurationSeconds = Number(flags.nodeLeaseDurationSeconds);
+  if (!Number.isInteger(leaseDurationSeconds) || leaseDurationSeconds <= 0) throw new Error('--node-lease-duration-seconds must be a positive whole number');
   const agent = new NodeAgent({
-    client, runtime, logger, rootDir: flags.rootDir,
+    client, runtime, logger, rootDir: flags.rootDir, leaseDurationSeconds,
     settings: {
       name, nodeIP, maxPods: Number(flags.maxPods), kubeletPort: Number(flags.port),
       systemReserved: parseResourceList(flags.systemReserved), kubeReserved: parseResourceList(flags.kubeReserved),
@@ -187,15 +200,24 @@ async function main(): Promise<void> {
     clusterDomain: flags.clusterDomain, resolvConfPath: flags.resolvConf,
     podManifestPath: flags.podManifestPath, fileCheckFrequencyMs: parseDuration(flags.fileCheckFrequency),
   }, shutdown.signal);
+  // /stats/summary serves periodic samples, so its CPU rates cover one sampling interval (metrics.k8s.io's window).
+  const stats = startSummarySampler(runtimeSummaryProvider(runtime, name), { logger: logger.child({ component: 'stats' }) });
+  shutdown.signal.addEventListener('abort', () => stats.stop(), { once: true });
   const server = await startKubeletServer({
     host: flags.address, port: Number(flags.port), runtime, nodeName: name, logger,
     tls: await kubeletServingCert({ rootDir: flags.rootDir, nodeName: name, nodeIP, certFile: flags.tlsCertFile, keyFile: flags.tlsPrivateKeyFile }),
     clientCaPem: flags.clientCaFile ? readFileSync(flags.clientCaFile, 'utf8') : undefined,
+    statsProvider: () => stats.latest(),
   });
   shutdown.signal.addEventListener('abort', () => void server.close(), { once: true });
   const running = [agentDone ?? agent.run(shutdown.signal), pods.done, ...(hostGw ? [hostGw.done] : [])];
+  // The proxy and the DNS watch the same Services and EndpointSlices: one list/watch and one cache each, for both.
+  const serviceInformers = new SharedInformerFactory(client, { logger: logger.child({ component: 'service-informers' }) });
+  serviceInformers.start(shutdown.signal);
   if (flags.clusterDnsBind) {
-    const dns = await startClusterDns({ client, logger, host: flags.clusterDnsBind, domain: flags.clusterDomain, upstream: dnsUpstream });
+    const dns = await startClusterDns({
+      client, logger, host: flags.clusterDnsBind, domain: flags.clusterDomain, upstream: dnsUpstream, informers: serviceInformers,
+    });
     shutdown.signal.addEventListener('abort', () => void dns.close(), { once: true });
   }
   if (flags.proxyMode === 'iptables') {
@@ -203,7 +225,7 @@ async function main(): Promise<void> {
     const proxier = new Proxier({
       ...rules, client, logger: logger.child({ component: 'proxy' }), iptables: new HostIptables(),
       minSyncPeriodMs: parseDuration(flags.iptablesMinSyncPeriod), syncPeriodMs: parseDuration(flags.iptablesSyncPeriod),
-      prepare: () => ensureServiceRoute(rules.serviceBridge, rules.serviceCIDRs),
+      prepare: () => ensureServiceRoute(rules.serviceBridge, rules.serviceCIDRs), informers: serviceInformers,
     });
     running.push(proxier.run(shutdown.signal));
   }

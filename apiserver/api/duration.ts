@@ -15,3 +15,29 @@ export function parseDuration(text: string): number {
   if (consumed === 0 || consumed !== s.length) throw new Error(`invalid duration ${JSON.stringify(text)}: want a number and a unit (ms, s, m, h), e.g. 30s or 5m`);
   return total;
 }
+
+/**
+ * Go's time.Duration.String() of `ms` milliseconds (to the nanosecond): "0s", "1.5ms", "10s", "2m3.456s", "1h0m0s".
+ * Kubernetes writes durations this way in API objects (metav1.Duration) and kubectl in messages.
+ */
+export function formatGoDuration(ms: number): string {
+  let ns = BigInt(Math.round(ms * 1e6));
+  if (ns === 0n) return '0s';
+  const sign = ns < 0n ? '-' : '';
+  if (ns < 0n) ns = -ns;
+  const fraction = (value: bigint, digits: number): string => {
+    const unit = 10n ** BigInt(digits);
+    const whole = value / unit;
+    const rest = (value % unit).toString().padStart(digits, '0').replace(/0+$/, '');
+    return rest ? `${whole}.${rest}` : `${whole}`;
+  };
+  if (ns < 1_000n) return `${sign}${ns}ns`;
+  if (ns < 1_000_000n) return `${sign}${fraction(ns, 3)}µs`;
+  if (ns < 1_000_000_000n) return `${sign}${fraction(ns, 6)}ms`;
+  const hours = ns / 3_600_000_000_000n;
+  const minutes = (ns / 60_000_000_000n) % 60n;
+  const seconds = fraction(ns % 60_000_000_000n, 9);
+  if (hours > 0n) return `${sign}${hours}h${minutes}m${seconds}s`;
+  if (minutes > 0n) return `${sign}${minutes}m${seconds}s`;
+  return `${sign}${seconds}s`;
+}

@@ -1,6 +1,6 @@
 // Errors at the API are Kubernetes Status objects. Validation code returns FieldError values; the handler turns
 // them into one 422 Invalid Status in one place (see invalid()).
-import { goStringSlice } from './go-format.ts';
+import { GoValue, goStringSlice } from './go-format.ts';
 import type { Status, StatusCause } from './types.ts';
 
 /** The `reason` values of Kubernetes' field errors (apimachinery field.ErrorType). */
@@ -70,6 +70,7 @@ export function fieldErrorBody(e: FieldError): string {
 
 function formatValue(v: unknown): string {
   if (v === null) return 'null';
+  if (v instanceof GoValue) return v.text;
   // Go's %#v, which apimachinery uses for values that are not strings or numbers: []string{"10.96.0.1"}.
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return goStringSlice(v);
   if (typeof v === 'object') return JSON.stringify(v);

@@ -34,3 +34,11 @@ export function goStringSlice(values: readonly string[] | undefined): string {
   if (values === undefined) return '[]string(nil)';
   return `[]string{${values.map(goQuote).join(', ')}}`;
 }
+
+/** A value Kubernetes prints with %#v that JSON cannot spell, such as a Go struct: the text exactly as Go prints it. */
+export class GoValue {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}

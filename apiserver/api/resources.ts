@@ -19,6 +19,8 @@ export interface ResourceInfo {
   subresources: Subresource[];
   /** Kinds whose objects are created only through another path (none yet) would drop verbs here. */
   verbs: string[];
+  /** Set on a version served by conversion (convertedVersions): the version its objects are stored at. */
+  storageVersion?: string;
 }
 
 const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -67,11 +69,29 @@ export const resources: readonly ResourceInfo[] = [
   r('batch', 'v1', 'CronJob', 'cronjobs', { short: ['cj'], all: true, sub: ['status'] }),
   // coordination.k8s.io/v1
   r('coordination.k8s.io', 'v1', 'Lease', 'leases'),
+  // discovery.k8s.io/v1 (kube gives EndpointSlices no short name)
+  r('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices'),
   // autoscaling/v2
   r('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', { short: ['hpa'], all: true, sub: ['status'] }),
   // storage.k8s.io/v1
   r('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', { namespaced: false, short: ['sc'] }),
+  // rbac.authorization.k8s.io/v1 (kube gives these no short names)
+  r('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', { namespaced: false }),
+  r('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', { namespaced: false }),
+  r('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings'),
+  r('rbac.authorization.k8s.io', 'v1', 'Role', 'roles'),
 ];
+
+/**
+ * Further versions of kinds in `resources` (their storage versions), served by converting each request's objects
+ * (api/conversion/). After the storage versions, so discovery lists them after and prefers the storage version.
+ */
+export const convertedVersions: readonly ResourceInfo[] = [
+  { ...r('autoscaling', 'v1', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', { short: ['hpa'], all: true, sub: ['status'] }), storageVersion: 'v2' },
+];
+
+/** Every version of every kind served: what requests, discovery and OpenAPI address. `resources` has one per kind. */
+export const servedResources: readonly ResourceInfo[] = [...resources, ...convertedVersions];
 
 /** The kinds subresources answer with, where they differ from the parent kind (discovery lists them). */
 export const subresourceKinds: Partial<Record<Subresource, { group: string; version: string; kind: string; verbs: string[] }>> = {
@@ -91,8 +111,8 @@ export function groupVersion(info: Pick<ResourceInfo, 'group' | 'version'>): str
   return info.group ? `${info.group}/${info.version}` : info.version;
 }
 
-const byPath = new Map(resources.map((ri) => [`${groupVersion(ri)}/${ri.plural}`, ri]));
-const byKind = new Map(resources.map((ri) => [`${groupVersion(ri)}/${ri.kind}`, ri]));
+const byPath = new Map(servedResources.map((ri) => [`${groupVersion(ri)}/${ri.plural}`, ri]));
+const byKind = new Map(servedResources.map((ri) => [`${groupVersion(ri)}/${ri.kind}`, ri]));
 
 /** Looks a resource up by its URL parts: `('apps', 'v1', 'deployments')`. */
 export function resourceFor(group: string, version: string, plural: string): ResourceInfo | undefined {
@@ -104,9 +124,14 @@ export function resourceForKind(apiVersion: string, kind: string): ResourceInfo 
   return byKind.get(`${apiVersion}/${kind}`);
 }
 
+/** The resource whose objects `ri` serves: itself, or for a converted version the kind's storage version. */
+export function storageResourceFor(ri: ResourceInfo): ResourceInfo {
+  return ri.storageVersion ? resourceFor(ri.group, ri.storageVersion, ri.plural) ?? ri : ri;
+}
+
 /** The group-versions served, in discovery order (core first). */
 export function groupVersions(): { group: string; version: string }[] {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const ri of resources) seen.set(groupVersion(ri), { group: ri.group, version: ri.version });
+  for (const ri of servedResources) seen.set(groupVersion(ri), { group: ri.group, version: ri.version });
   return [...seen.values()];
 }

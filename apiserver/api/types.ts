@@ -11,11 +11,19 @@ export type {
 } from 'kubernetes-types/apps/v1.d.ts';
 export type { CronJob, Job } from 'kubernetes-types/batch/v1.d.ts';
 export type { Lease } from 'kubernetes-types/coordination/v1.d.ts';
+export type { EndpointSlice } from 'kubernetes-types/discovery/v1.d.ts';
 export type { HorizontalPodAutoscaler } from 'kubernetes-types/autoscaling/v2.d.ts';
 export type { Eviction } from 'kubernetes-types/policy/v1.d.ts';
 export type { Scale } from 'kubernetes-types/autoscaling/v1.d.ts';
 export type { StorageClass } from 'kubernetes-types/storage/v1.d.ts';
 export type { SelfSubjectReview, TokenRequest } from 'kubernetes-types/authentication/v1.d.ts';
+export type {
+  AggregationRule, ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, Subject,
+} from 'kubernetes-types/rbac/v1.d.ts';
+export type {
+  LocalSubjectAccessReview, NonResourceAttributes, NonResourceRule, ResourceAttributes, SelfSubjectAccessReview,
+  SelfSubjectRulesReview, SubjectAccessReview, SubjectAccessReviewSpec, SubjectAccessReviewStatus,
+} from 'kubernetes-types/authorization/v1.d.ts';
 export type {
   APIResource, APIResourceList, Condition, DeleteOptions, LabelSelector, LabelSelectorRequirement, ListMeta,
   ObjectMeta, OwnerReference, Status, StatusCause, StatusDetails, Time,
@@ -53,4 +61,15 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ER
 export interface WatchEvent<T = KubeObject> {
   type: WatchEventType;
   object: T;
+}
+
+/**
+ * authorization/v1 ResourceRule. kubernetes-types 1.30 lost its `verbs` and `resources` (its generator trips on the
+ * `*` in their doc comments), so the whole shape is spelled here.
+ */
+export interface ResourceRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
 }

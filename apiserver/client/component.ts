@@ -86,7 +86,10 @@ export async function runComponent(opts: {
     onStartedLeading: async (leading) => {
       logger.info('became leader; starting');
       const fenced = client.withFence(() => elector.fenceToken());
-      await opts.run({ client: fenced, readClient: client, signal: AbortSignal.any([leading, shutdown.signal]) });
+      const signal = AbortSignal.any([leading, shutdown.signal]);
+      // Every controller and informer listens to it.
+      setMaxListeners(0, signal);
+      await opts.run({ client: fenced, readClient: client, signal });
     },
     onStoppedLeading: () => {
       if (stopping) return;

@@ -35,8 +35,12 @@ export function fillCreateMeta(obj: KubeObject, opts: { now: string; tracksGener
   return meta;
 }
 
-/** Carries the fields a client cannot change from the stored object into the update. */
-export function carryUpdateMeta(obj: KubeObject, old: KubeObject, tracksGeneration: boolean): void {
+/**
+ * Carries the fields a client cannot change from the stored object into the update. `changed` decides whether a
+ * tracked generation moves on (default: anything but metadata and status changed).
+ */
+export function carryUpdateMeta(obj: KubeObject, old: KubeObject, tracksGeneration: boolean,
+  changed: (obj: KubeObject, old: KubeObject) => boolean = specChanged): void {
   const meta: Mutable<ObjectMeta> = obj.metadata ?? {};
   obj.metadata = meta;
   const oldMeta = old.metadata ?? {};
@@ -50,7 +54,7 @@ export function carryUpdateMeta(obj: KubeObject, old: KubeObject, tracksGenerati
   delete meta.selfLink;
   if (tracksGeneration) {
     const generation = oldMeta.generation ?? 1;
-    meta.generation = specChanged(obj, old) ? generation + 1 : generation;
+    meta.generation = changed(obj, old) ? generation + 1 : generation;
   } else {
     delete meta.generation;
   }

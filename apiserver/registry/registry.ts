@@ -1,5 +1,6 @@
 // The generic registry: one implementation of create/get/list/update/patch/delete for every kind, with the
 // kind's Strategy supplying defaulting and validation (kube-apiserver's generic registry Store).
+import { fromStorage, toStorage } from '../api/conversion/converters.ts';
 import { errors, invalid, ApiError, type FieldError } from '../api/errors.ts';
 import { resolveSchema, schemaForKind } from '../api/openapi/definitions.ts';
 import { applyJsonPatch } from '../api/patch/json-patch.ts';
@@ -8,7 +9,7 @@ import { applyStrategicMergePatch } from '../api/patch/strategic-merge-patch.ts'
 import { groupVersion, type ResourceInfo } from '../api/resources.ts';
 import type { KubeList, KubeObject, StoredObject } from '../api/types.ts';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/metadata.ts';
-import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, type NameValidator } from '../api/validation/names.ts';
+import { nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameValidator } from '../api/validation/names.ts';
 import { CompactedError, ConflictError, KeyExistsError, NotFoundError, StorageError } from '../storage/errors.ts';
 import type { Store } from '../storage/store.ts';
 import { planDelete, shouldFinishDeletion, type DeleteRequest } from './deletion.ts';
@@ -46,9 +47,9 @@ export interface ListOptions {
   continueToken?: string;
 }
 
-/** The kinds whose update bumps metadata.generation (those with a spec/status split). */
+/** The kinds whose update bumps metadata.generation (those with a spec/status split, and EndpointSlices). */
 function tracksGeneration(strategy: Strategy): boolean {
-  return strategy.hasStatusSubresource === true;
+  return strategy.hasStatusSubresource === true || strategy.generationChanged !== undefined;
 }
 
 const maxConflictRetries = 8;
@@ -104,6 +105,10 @@ export class Registry {
         throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
       meta.namespace = meta.namespace || namespace;
+    } else {
+      // A namespace on a cluster-scoped object is dropped, as kube-apiserver does (a ClusterRole manifest that
+      // names one still applies).
+      delete meta.namespace;
     }
     if (meta.resourceVersion) throw errors.badRequest('resourceVersion should not be set on objects to be created');
     fillCreateMeta(obj, { now: nowRFC3339(this.clock), tracksGeneration: tracksGeneration(strategy) });
@@ -148,26 +153,32 @@ export class Registry {
     }
     meta.name = name;
     if (ri.namespaced) meta.namespace = namespace;
+    else delete meta.namespace;
     const expectedRv = parseResourceVersion(meta.resourceVersion);
     return this.guaranteedUpdate(ri, namespace, name, subresource, expectedRv, opts, () => structuredClone(input));
   }
 
-  /** PATCH: apply the patch to the current object and store the result; conflicts are retried transparently. */
+  /**
+   * PATCH: apply the patch to the current object and store the result; conflicts are retried transparently.
+   * `opts.served`: the version the patch is written against when it is not the storage version `ri` (the patch
+   * applies to the object as that version shows it, as in kube).
+   */
   async patch(
     ri: ResourceInfo, namespace: string, name: string, patch: unknown, type: PatchType, subresource: UpdateSubresource,
-    opts: WriteOptions & { fieldValidation: FieldValidation; warnings?: string[] },
+    opts: WriteOptions & { fieldValidation: FieldValidation; warnings?: string[]; served?: ResourceInfo },
   ): Promise<StoredObject> {
-    const schema = schemaForKind(ri.group, ri.version, ri.kind);
+    const served = opts.served ?? ri;
+    const schema = schemaForKind(served.group, served.version, served.kind);
     return this.guaranteedUpdate(ri, namespace, name, subresource, undefined, opts, (current) => {
-      const base = structuredClone(current) as KubeObject;
+      const base = fromStorage(served, structuredClone(current) as KubeObject);
       const patched = applyPatch(base, patch, type, schema);
-      const decoded = decodeObject(kindOf(ri), patched, { fieldValidation: opts.fieldValidation });
+      const decoded = decodeObject(kindOf(served), patched, { fieldValidation: opts.fieldValidation });
       opts.warnings?.push(...decoded.warnings);
       const meta = decoded.object.metadata ?? {};
       if (meta.name !== undefined && meta.name !== name) {
         throw errors.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
       }
-      return decoded.object;
+      return toStorage(served, decoded.object);
     }, true);
   }
 
@@ -261,7 +272,7 @@ export class Registry {
     }
     strategy.default?.(obj);
     strategy.prepareForUpdate?.(obj, old);
-    carryUpdateMeta(obj, old, tracksGeneration(strategy));
+    carryUpdateMeta(obj, old, tracksGeneration(strategy), strategy.generationChanged);
     return [
       ...validateObjectMeta(obj.metadata, { namespaced: ri.namespaced, nameValidator: nameValidatorFor(ri) }),
       ...validateObjectMetaUpdate(obj.metadata ?? {}, old.metadata),
@@ -334,6 +345,8 @@ export class Registry {
 export function nameValidatorFor(ri: ResourceInfo): NameValidator {
   if (ri.plural === 'namespaces') return nameIsDNSLabel;
   if (ri.plural === 'services') return nameIsDNS1035Label;
+  // ValidateRBACName: any path segment, so roles can be called `system:kube-scheduler`.
+  if (ri.group === 'rbac.authorization.k8s.io') return nameIsPathSegment;
   return nameIsDNSSubdomain;
 }
 

@@ -23,4 +23,9 @@ export interface Strategy {
   validateStatusUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /** True when this kind has a spec/status split (status changes through the status subresource only). */
   hasStatusSubresource?: boolean;
+  /**
+   * For a kind without a status subresource that still counts metadata.generation (EndpointSlice): whether this
+   * update is a new generation. Kinds with a status subresource bump it when anything but metadata and status changes.
+   */
+  generationChanged?(obj: KubeObject, old: KubeObject): boolean;
 }

@@ -1,16 +1,22 @@
 // The apiserver's HTTP surface: TLS, authentication, in-flight limits, one log line per request, Status errors,
-// and the route groups (health, discovery, OpenAPI, resources).
+// impersonation, authorization, and the route groups (health, discovery, OpenAPI, access reviews, resources, the
+// resource metrics API).
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError, errors, isApiError } from '../api/errors.ts';
 import type { LeaseFreshness } from '../admission/fencing.ts';
 import type { Registry } from '../registry/registry.ts';
 import type { TokenIssuerConfig } from '../registry/token-request.ts';
+import { registerMetricsRoutes } from '../metrics/routes.ts';
+import { kubeletSummaryScraper } from '../metrics/scraper.ts';
+import type { EscalationCheck } from '../rbac/escalation.ts';
 import type { Store } from '../storage/store.ts';
+import { registerAccessReviewRoutes } from './access-review-routes.ts';
 import { authenticateRequest, type AsyncTokenAuthenticator, type TokenAuthenticator, type UserInfo } from './authn.ts';
-import { forbidden, requestAttributesFrom, type Authorizer } from './authz.ts';
-import { maxBodyBytes, registerBodyParsers } from './body.ts';
+import { forbidden, requestAttributesFrom, type Authorizer, type RuleResolver } from './authz.ts';
+import { lingerIfBodyUnread, maxBodyBytes, registerBodyParsers } from './body.ts';
 import { registerDiscoveryRoutes } from './discovery-routes.ts';
+import { dropImpersonationHeaders, impersonatedUser, wantsImpersonation } from './impersonation.ts';
 import type { KubeletClientConfig } from './kubelet-proxy.ts';
 import { registerOpenAPIRoutes } from './openapi-routes.ts';
 import { watchRequested } from './request-info.ts';
@@ -32,7 +38,10 @@ export interface AppOptions {
   serviceAccountTokens?: AsyncTokenAuthenticator;
   tokenIssuer?: TokenIssuerConfig;
   clientCA: boolean;
-  authorizer: Authorizer;
+  /** The --authorization-mode union; also answers SelfSubjectRulesReviews. */
+  authorizer: Authorizer & RuleResolver;
+  /** Privilege-escalation prevention on RBAC writes; absent, RBAC objects are written unchecked. */
+  escalation?: EscalationCheck;
   /** The address clients reach the apiserver at (discovery's serverAddressByClientCIDRs). */
   advertiseAddress: string;
   maxRequestsInflight: number;
@@ -88,8 +97,13 @@ export function buildApp(opts: AppOptions): ApiServerApp {
     delete request.headers.authorization;
     delete request.raw.headers.authorization;
     if (user) {
-      request.user = user;
-      const attrs = requestAttributesFrom(request.method, request.url, user);
+      // --as / --as-group: authorized for the real user, then the request goes on as the one impersonated.
+      const actingAs = wantsImpersonation(request.headers)
+        ? impersonatedUser(request.raw.headersDistinct, user, opts.authorizer) : user;
+      dropImpersonationHeaders(request.headers);
+      dropImpersonationHeaders(request.raw.headers);
+      request.user = actingAs;
+      const attrs = requestAttributesFrom(request.method, request.url, actingAs);
       const decision = opts.authorizer.authorize(attrs);
       if (!decision.allowed) throw forbidden(attrs, decision.reason);
       // A WebSocket exec/attach/port-forward arrives as a GET, yet opens a stream into the pod: kube (1.31+) also
@@ -121,6 +135,7 @@ export function buildApp(opts: AppOptions): ApiServerApp {
     const apiError = toApiError(err);
     if (apiError.code >= 500) request.log.error({ err }, 'request failed');
     if (apiError.code === 429) reply.header('Retry-After', '1');
+    lingerIfBodyUnread(request, reply);
     return reply.code(apiError.code).type('application/json').send(apiError.status);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -139,9 +154,13 @@ export function buildApp(opts: AppOptions): ApiServerApp {
   registerDiscoveryRoutes(app, { advertiseAddress: opts.advertiseAddress });
   registerOpenAPIRoutes(app);
   registerSelfSubjectReviewRoutes(app);
+  registerAccessReviewRoutes(app, opts.authorizer);
   registerResourceRoutes(app, {
     registry: opts.registry, store: opts.store, watches, leases: opts.leases, kubelet: opts.kubelet,
-    tokens: opts.tokenIssuer,
+    tokens: opts.tokenIssuer, escalation: opts.escalation,
+  });
+  registerMetricsRoutes(app, {
+    registry: opts.registry, scraper: kubeletSummaryScraper(opts.kubelet, opts.logger.child({ component: 'metrics' })),
   });
 
   app.addHook('preClose', async () => watches.closeAll());

@@ -1,8 +1,10 @@
 // May this user do this? The request is described the way kube-apiserver's authorizers see it (verb, API group,
-// resource, subresource, namespace, name, or a non-resource path), so RBAC and a node authorizer can later
-// replace the allow-all policy without touching the request path.
+// resource, subresource, namespace, name, or a non-resource path). Which authorizers answer is chosen with
+// --authorization-mode (authorization-modes.ts); this file holds the shared shapes, the allow-all policy and
+// kube's 403 wording.
 import { ApiError } from '../api/errors.ts';
 import { parseFieldTerms } from '../api/fields.ts';
+import type { NonResourceRule, ResourceRule } from '../api/types.ts';
 import { isValidPathSegmentName } from '../api/validation/names.ts';
 import { parseResourcePath, watchRequested } from './request-info.ts';
 import { allAuthenticatedGroup, type UserInfo } from './user.ts';
@@ -33,7 +35,21 @@ export interface AuthorizationDecision {
 }
 
 export interface Authorizer {
+  /** Not allowed means "no opinion": a union of authorizers asks the next one (kube has no authorizer that denies). */
   authorize(attrs: RequestAttributes): AuthorizationDecision;
+}
+
+/** What a user may do in a namespace, as a SelfSubjectRulesReview reports it (kube's authorizer.RuleResolver). */
+export interface UserRules {
+  resourceRules: ResourceRule[];
+  nonResourceRules: NonResourceRule[];
+  /** True when some authorizer cannot list everything it would allow (the node authorizer). */
+  incomplete: boolean;
+  errors: string[];
+}
+
+export interface RuleResolver {
+  rulesFor(user: UserInfo, namespace: string): UserRules;
 }
 
 /**
@@ -42,8 +58,11 @@ export interface Authorizer {
  */
 export const publicInfoPaths: ReadonlySet<string> = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
 
-/** Until RBAC exists: any authenticated user may do anything; anyone may read the public health/version paths. */
-export const alwaysAllowAuthenticated: Authorizer = {
+/**
+ * kube-apiserver's AlwaysAllow, the default mode: any authenticated user may do anything; anyone may read the
+ * public health/version paths (the server refuses anonymous requests for anything else before asking).
+ */
+export const alwaysAllowAuthenticated: Authorizer & RuleResolver = {
   authorize(attrs) {
     if (attrs.user.groups.includes(allAuthenticatedGroup)) return { allowed: true, reason: '' };
     if (!attrs.resourceRequest && attrs.verb === 'get' && publicInfoPaths.has(attrs.path)) {
@@ -51,6 +70,13 @@ export const alwaysAllowAuthenticated: Authorizer = {
     }
     return { allowed: false, reason: 'only authenticated users are allowed' };
   },
+  // As kube's alwaysAllowAuthorizer.RulesFor: everything, on everything.
+  rulesFor: () => ({
+    resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+    nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
+    incomplete: false,
+    errors: [],
+  }),
 };
 
 /**

@@ -1,8 +1,10 @@
 // Discovery documents, built from the resource table: the legacy per-group-version lists that every client
 // understands, and aggregated discovery (apidiscovery.k8s.io), which lets a fresh kubectl learn everything
 // from two requests instead of one per group-version.
-import { groupVersion, groupVersions, resources, subresourceKinds, type ResourceInfo, type Subresource } from '../api/resources.ts';
+import { groupVersion, groupVersions, servedResources, subresourceKinds, type ResourceInfo, type Subresource } from '../api/resources.ts';
 import type { APIResource, APIResourceList } from '../api/types.ts';
+import { metricsAPIGroup, metricsAPIResourceList, metricsGroup, metricsGroupDiscovery, metricsVersion } from '../metrics/discovery.ts';
+import { reviewAPIGroup, reviewAPIResourceList, reviewGroup, reviewGroupDiscovery, reviewVersion } from './access-review-discovery.ts';
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
   return {
@@ -23,14 +25,16 @@ export function apiGroupList(): Record<string, unknown> {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: names.map((name) => {
+    groups: [...names.map((name) => {
       const { kind: _k, apiVersion: _a, ...group } = apiGroup(name);
       return group;
-    }),
+    }), reviewAPIGroup(), metricsAPIGroup()],
   };
 }
 
 export function apiGroupDocument(group: string): Record<string, unknown> | undefined {
+  if (group === metricsGroup) return { kind: 'APIGroup', apiVersion: 'v1', ...metricsAPIGroup() };
+  if (group === reviewGroup) return { kind: 'APIGroup', apiVersion: 'v1', ...reviewAPIGroup() };
   return groupVersions().some((gv) => gv.group === group) ? apiGroup(group) : undefined;
 }
 
@@ -54,7 +58,9 @@ function subresourceEntry(ri: ResourceInfo, sub: Subresource): APIResource {
 }
 
 export function apiResourceList(group: string, version: string): APIResourceList | undefined {
-  const served = resources.filter((ri) => ri.group === group && ri.version === version);
+  if (group === metricsGroup && version === metricsVersion) return metricsAPIResourceList();
+  if (group === reviewGroup && version === reviewVersion) return reviewAPIResourceList();
+  const served = servedResources.filter((ri) => ri.group === group && ri.version === version);
   if (served.length === 0) return undefined;
   const list: APIResource[] = [];
   for (const ri of served) {
@@ -77,12 +83,12 @@ export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1'): R
     kind: 'APIGroupDiscoveryList',
     apiVersion: `apidiscovery.k8s.io/${version}`,
     metadata: {},
-    items: groups.map((group) => ({
+    items: [...groups.map((group) => ({
       metadata: { name: group },
       versions: gvs.filter((gv) => gv.group === group).map((gv) => ({
         version: gv.version,
         freshness: 'Current',
-        resources: resources.filter((ri) => ri.group === group && ri.version === gv.version).map((ri) => ({
+        resources: servedResources.filter((ri) => ri.group === group && ri.version === gv.version).map((ri) => ({
           resource: ri.plural,
           responseKind: { group: ri.group, version: ri.version, kind: ri.kind },
           scope: ri.namespaced ? 'Namespaced' : 'Cluster',
@@ -96,7 +102,7 @@ export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1'): R
           }),
         })),
       })),
-    })),
+    })), ...(core ? [] : [reviewGroupDiscovery(), metricsGroupDiscovery()])],
   };
 }
 

@@ -1,12 +1,14 @@
-// The `kubernetes` Service in `default` and its Endpoints: how pods reach the apiserver (kube-apiserver's
-// "kubernetes-service" bootstrap controller and endpoint reconciler). Created at startup, and put back whenever
-// someone deletes or changes them: the Service keeps the first address of the service range (held for it by the
-// allocator) and port https 443 -> the secure port; the Endpoints list this apiserver's advertise address.
+// The `kubernetes` Service in `default`, its Endpoints and its EndpointSlice: how pods reach the apiserver
+// (kube-apiserver's "kubernetes-service" bootstrap controller and endpoint reconciler). Created at startup, and put
+// back whenever someone deletes or changes them: the Service keeps the first address of the service range (held for
+// it by the allocator) and port https 443 -> the secure port; the Endpoints and the EndpointSlice list this
+// apiserver's advertise address. As kube's EndpointsAdapter, the apiserver writes the slice itself (named like the
+// Service, with no managed-by label and no owner) and marks the Endpoints skip-mirror so no controller copies them.
 import type { Logger } from 'pino';
 import type { EndpointSubset, ServicePort } from 'kubernetes-types/core/v1.d.ts';
 import { ApiError } from '../api/errors.ts';
 import { resourceFor, type ResourceInfo } from '../api/resources.ts';
-import type { Endpoints, KubeObject, Service, StoredObject } from '../api/types.ts';
+import type { EndpointSlice, Endpoints, KubeObject, Service, StoredObject } from '../api/types.ts';
 import { semanticEqual } from '../api/validation/common.ts';
 import { nonSpecialIPErrors } from '../api/validation/endpoints.ts';
 import { objectKey } from '../registry/keys.ts';
@@ -28,6 +30,7 @@ export interface KubernetesServiceOptions {
 const { namespace, name } = kubernetesService;
 const services = resourceFor('', 'v1', 'services')!;
 const endpoints = resourceFor('', 'v1', 'endpoints')!;
+const endpointSlices = resourceFor('discovery.k8s.io', 'v1', 'endpointslices')!;
 
 function desiredPorts(securePort: number): ServicePort[] {
   return [{ name: 'https', protocol: 'TCP', port: 443, targetPort: securePort }];
@@ -81,13 +84,52 @@ export async function ensureKubernetesEndpoints(o: KubernetesServiceOptions): Pr
   });
 }
 
+/** The slice kube's EndpointsAdapter derives from the Endpoints: the same address and port, ready. */
+function desiredSlice(o: KubernetesServiceOptions): EndpointSlice {
+  return {
+    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+    metadata: { name, namespace, labels: { 'kubernetes.io/service-name': name } },
+    addressType: o.advertiseAddress.includes(':') ? 'IPv6' : 'IPv4',
+    endpoints: [{ addresses: [o.advertiseAddress], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: o.securePort, protocol: 'TCP' }],
+  };
+}
+
 /**
- * Ensures both now, then again after every change to either (a watch on the store, so a deleted Service is back at
+ * Creates the EndpointSlice, or puts its endpoints, ports and labels back. The address type cannot change in place,
+ * so a slice of the other family is deleted and created again.
+ */
+export async function ensureKubernetesEndpointSlice(o: KubernetesServiceOptions): Promise<void> {
+  const desired = desiredSlice(o);
+  const current = await getOrUndefined(o.registry, endpointSlices) as unknown as EndpointSlice | undefined;
+  if (current && current.addressType !== desired.addressType) {
+    try {
+      await o.registry.delete(endpointSlices, namespace, name, { preconditions: { uid: current.metadata?.uid } });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 404)) throw e;
+    }
+  } else if (current) {
+    if (semanticEqual(current.endpoints, desired.endpoints) && semanticEqual(current.ports, desired.ports)
+      && semanticEqual(current.metadata?.labels, desired.metadata?.labels)) return;
+    await o.registry.updateWith(endpointSlices, namespace, name, undefined, {}, (latest) => {
+      const next = structuredClone(latest) as unknown as EndpointSlice;
+      next.metadata = { ...next.metadata, labels: desired.metadata?.labels };
+      next.endpoints = desired.endpoints;
+      next.ports = desired.ports;
+      return next as unknown as KubeObject;
+    });
+    return;
+  }
+  await createIgnoringExists(o.registry, endpointSlices, desired as unknown as KubeObject);
+}
+
+/**
+ * Ensures all three now, then again after every change to any (a watch on the store, so a deleted Service is back at
  * once). A failed write is retried after `retryMs`. Returns a function that stops it.
  */
 export async function keepKubernetesService(o: KubernetesServiceOptions): Promise<() => void> {
   const store = o.registry.store;
-  const keys = new Set([objectKey(services, namespace, name), objectKey(endpoints, namespace, name)]);
+  const keys = new Set([services, endpoints, endpointSlices].map((ri) => objectKey(ri, namespace, name)));
   let stopped = false;
   let running: Promise<void> | undefined;
   let again = false;
@@ -102,10 +144,13 @@ export async function keepKubernetesService(o: KubernetesServiceOptions): Promis
       'the kubernetes Service gets no endpoints: the advertise address cannot be published');
   }
 
-  const ensureBoth = async (): Promise<void> => {
+  const ensureAll = async (): Promise<void> => {
     try {
       await ensureKubernetesService(o);
-      if (unpublishable.length === 0) await ensureKubernetesEndpoints(o);
+      if (unpublishable.length === 0) {
+        await ensureKubernetesEndpoints(o);
+        await ensureKubernetesEndpointSlice(o);
+      }
     } catch (err) {
       o.logger.warn({ err: errorText(err) }, 'unable to sync kubernetes service');
       scheduleRetry();
@@ -118,7 +163,7 @@ export async function keepKubernetesService(o: KubernetesServiceOptions): Promis
       again = true;
       return;
     }
-    running = ensureBoth().finally(() => {
+    running = ensureAll().finally(() => {
       running = undefined;
       if (again) {
         again = false;

@@ -6,12 +6,18 @@ import { errors } from '../api/errors.ts';
 import { fieldValidationMode, parseBody } from '../api/decode.ts';
 import { parseFieldSelector, fieldsOf, matchesFields } from '../api/fields.ts';
 import { matchesSelector, parseSelector } from '../api/labels.ts';
-import { resourceFor, type ResourceInfo } from '../api/resources.ts';
+import { fromStorage, listFromStorage, toStorage } from '../api/conversion/converters.ts';
+import { decodeProtobufObject, protobufReadable } from '../api/decode-protobuf.ts';
+import { groupVersion, resourceFor, storageResourceFor, type ResourceInfo } from '../api/resources.ts';
 import type { Binding, DeleteOptions, Eviction, KubeList, KubeObject, Scale, StoredObject, TokenRequest } from '../api/types.ts';
 import { admitDefaultStorageClass } from '../admission/default-storage-class.ts';
 import { fenceHeader, type LeaseFreshness } from '../admission/fencing.ts';
+import { admitLimitRanger } from '../admission/limit-ranger.ts';
 import { admitNamespaceLifecycle } from '../admission/namespace-lifecycle.ts';
+import { admitNodeRestriction, storeLookup } from '../admission/node-restriction.ts';
+import { admitResourceQuota } from '../admission/resource-quota.ts';
 import { admitServiceAccount } from '../admission/service-account.ts';
+import { admitRBACWrite, type EscalationCheck } from '../rbac/escalation.ts';
 import type { DeleteRequest, PropagationPolicy } from '../registry/deletion.ts';
 import { decodeObject, kindOf } from '../registry/object-decoder.ts';
 import type { AdmissionAttributes, PatchType, Registry, UpdateSubresource, WriteOptions } from '../registry/registry.ts';
@@ -35,6 +41,8 @@ export interface ResourceContext {
   kubelet: KubeletClientConfig;
   /** How serviceaccounts/token issues tokens; absent, the subresource is not served. */
   tokens?: TokenIssuerConfig;
+  /** RBAC privilege-escalation prevention; absent, RBAC objects are written unchecked. */
+  escalation?: EscalationCheck;
 }
 
 type Query = Record<string, string | undefined>;
@@ -63,6 +71,8 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
   if (!info || info.verb === 'proxy') throw errors.pathNotFound(pathname);
   const ri = resourceFor(info.group, info.version, info.resource);
   if (!ri) throw errors.pathNotFound(pathname);
+  // The registry works on the storage version; bodies are converted from `ri`'s version and answers back to it.
+  const stored = storageResourceFor(ri);
   request.apiRequest = info;
 
   const namespace = ri.namespaced ? info.namespace : '';
@@ -73,17 +83,23 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
     throw errors.pathNotFound(pathname);
   }
 
+  const isDryRun = dryRun(q.dryRun);
   const opts: WriteOptions = {
-    dryRun: dryRun(q.dryRun),
+    dryRun: isDryRun,
     admit: async (a: AdmissionAttributes) => {
       await admitNamespaceLifecycle(ctx.store, a);
+      if (ctx.escalation) admitRBACWrite(ctx.escalation, request.user, a);
+      await admitLimitRanger(ctx.store, a);
       await admitDefaultStorageClass(ctx.store, a);
       await admitServiceAccount(ctx.store, a);
+      await admitNodeRestriction(request.user, a, storeLookup(ctx.store));
       const fence = request.headers[fenceHeader];
       // A lease's own writes are guarded by its resourceVersion; fencing them would stop a leader from renewing.
       if (typeof fence === 'string' && !(a.ri.plural === 'leases' && a.ri.group === 'coordination.k8s.io')) {
         await ctx.leases.check(ctx.store, fence);
       }
+      // Last, as in kube: it charges the quotas, so nothing after it may still refuse the write.
+      await admitResourceQuota(ctx.store, a, { dryRun: isDryRun });
     },
   };
   const name = info.name;
@@ -98,15 +114,19 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
     }
     case 'eviction': {
       if (info.verb !== 'create') throw errors.methodNotAllowed(`${request.method} is not supported on pods/eviction`);
-      const eviction = decodeSubresourceBody(request, { group: 'policy', version: 'v1', kind: 'Eviction' }) as unknown as Eviction;
-      await evictPod(ctx.registry, ri, namespace, name, eviction, opts);
+      const body = decodeSubresourceBody(request, { group: 'policy', version: 'v1', kind: 'Eviction' });
+      // Admitted as kube does, as a create of pods/eviction; the delete it makes then passes through admission again.
+      await admitNodeRestriction(request.user, { operation: 'CREATE', ri, namespace, name, subresource: sub, object: body }, storeLookup(ctx.store));
+      await evictPod(ctx.registry, ri, namespace, name, body as unknown as Eviction, opts);
       return reply.code(201).send(successStatus(201));
     }
     case 'token': {
       if (!ctx.tokens) throw errors.pathNotFound(pathname);
       if (info.verb !== 'create') throw errors.methodNotAllowed(`${request.method} is not supported on serviceaccounts/token`);
-      const req = decodeSubresourceBody(request, { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }) as unknown as TokenRequest;
-      return reply.code(201).send(await createToken(ctx.registry, ctx.tokens, namespace, name, req));
+      const body = decodeSubresourceBody(request, { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' });
+      // No object is stored, so the registry's admission never sees a token request: NodeRestriction is asked here.
+      await admitNodeRestriction(request.user, { operation: 'CREATE', ri, namespace, name, subresource: sub, object: body }, storeLookup(ctx.store));
+      return reply.code(201).send(await createToken(ctx.registry, ctx.tokens, namespace, name, body as unknown as TokenRequest));
     }
     case 'log': {
       if (info.verb !== 'get') throw errors.methodNotAllowed(`${request.method} is not supported on pods/log`);
@@ -145,9 +165,9 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
   const rendering = negotiate(request.headers.accept);
   switch (info.verb) {
     case 'get':
-      return send(reply, rendering, ri, q, await ctx.registry.get(ri, namespace, name));
+      return send(reply, rendering, ri, q, await ctx.registry.get(stored, namespace, name));
     case 'list': {
-      const list = await ctx.registry.list(ri, namespace, {
+      const list = await ctx.registry.list(stored, namespace, {
         filter: selectorFilter(ri, q, ''), limit: q.limit ? positiveInt(q.limit, 'limit') : undefined, continueToken: q.continue || undefined,
       });
       return sendList(reply, rendering, ri, q, list);
@@ -172,27 +192,27 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
     case 'create': {
       const decoded = decodeRequestObject(request, ri, q, 'CreateOptions');
       warn(reply, decoded.warnings);
-      const created = await ctx.registry.create(ri, namespace, decoded.object, opts);
+      const created = await ctx.registry.create(stored, namespace, decoded.object, opts);
       return send(reply.code(201), rendering, ri, q, created);
     }
     case 'update': {
       const decoded = decodeRequestObject(request, ri, q, 'UpdateOptions');
       warn(reply, decoded.warnings);
-      const updated = await ctx.registry.update(ri, namespace, name, decoded.object, updateSubresource(sub), opts);
+      const updated = await ctx.registry.update(stored, namespace, name, decoded.object, updateSubresource(sub), opts);
       return send(reply, rendering, ri, q, updated);
     }
     case 'patch': {
       const { patch, type } = decodePatch(request);
       const warnings: string[] = [];
-      const patched = await ctx.registry.patch(ri, namespace, name, patch, type, updateSubresource(sub), {
-        ...opts, fieldValidation: fieldValidationMode(q.fieldValidation, 'PatchOptions'), warnings,
+      const patched = await ctx.registry.patch(stored, namespace, name, patch, type, updateSubresource(sub), {
+        ...opts, served: ri, fieldValidation: fieldValidationMode(q.fieldValidation, 'PatchOptions'), warnings,
       });
       warn(reply, warnings);
       return send(reply, rendering, ri, q, patched);
     }
     case 'delete': {
       const req = deleteRequest(request, q);
-      const { object, deleted } = await ctx.registry.delete(ri, namespace, name, req, opts);
+      const { object, deleted } = await ctx.registry.delete(stored, namespace, name, req, req.dryRun ? { ...opts, dryRun: true } : opts);
       if (deleted && !returnsDeletedObject.has(ri.plural)) {
         return reply.send({
           kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success',
@@ -202,7 +222,8 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
       return send(reply, rendering, ri, q, object);
     }
     case 'deletecollection': {
-      const list = await ctx.registry.deleteCollection(ri, namespace, selectorFilter(ri, q, ''), deleteRequest(request, q), opts);
+      const req = deleteRequest(request, q);
+      const list = await ctx.registry.deleteCollection(stored, namespace, selectorFilter(ri, q, ''), req, req.dryRun ? { ...opts, dryRun: true } : opts);
       return sendList(reply, rendering, ri, q, list);
     }
   }
@@ -234,9 +255,14 @@ function rawBody(request: FastifyRequest): RawBody {
 function decodeRequestObject(request: FastifyRequest, ri: ResourceInfo, q: Query, options: 'CreateOptions' | 'UpdateOptions') {
   const fieldValidation = fieldValidationMode(q.fieldValidation, options);
   const body = rawBody(request);
+  // Typed clientsets (kubectl create rolebinding) send some kinds as protobuf.
+  if (body.format === 'protobuf' && body.bytes && protobufReadable(groupVersion(ri), ri.kind)) {
+    return decodeObject(kindOf(ri), decodeProtobufObject(body.bytes, { apiVersion: groupVersion(ri), kind: ri.kind }), { fieldValidation });
+  }
   if (body.format !== 'json' && body.format !== 'yaml') throw errors.unsupportedMediaType(String(request.headers['content-type']));
   const parsed = parseBody(body.text, body.format, ri.kind);
-  return decodeObject(kindOf(ri), parsed.value, { fieldValidation, duplicates: parsed.duplicates });
+  const decoded = decodeObject(kindOf(ri), parsed.value, { fieldValidation, duplicates: parsed.duplicates });
+  return { ...decoded, object: toStorage(ri, decoded.object) };
 }
 
 function decodeSubresourceBody(request: FastifyRequest, kind: { group: string; version: string; kind: string }): KubeObject {
@@ -259,7 +285,11 @@ function updateSubresource(sub: string): UpdateSubresource {
   return sub === 'status' || sub === 'finalize' ? sub : '';
 }
 
-function deleteRequest(request: FastifyRequest, q: Query): DeleteRequest & { preconditions?: DeleteOptions['preconditions'] } {
+/**
+ * The delete's options from the query and the DeleteOptions body; `dryRun` is the body's (kubectl sends
+ * `delete --dry-run=server` there, not in the query).
+ */
+function deleteRequest(request: FastifyRequest, q: Query): DeleteRequest & { preconditions?: DeleteOptions['preconditions']; dryRun: boolean } {
   let options: DeleteOptions = {};
   if (isRawBody(request.body) && request.body.text.trim() !== '') {
     options = decodeObject({ group: '', version: 'v1', kind: 'DeleteOptions' },
@@ -276,7 +306,11 @@ function deleteRequest(request: FastifyRequest, q: Query): DeleteRequest & { pre
   if (orphan !== undefined && policy !== undefined) {
     throw errors.badRequest('orphanDependents and propagationPolicy cannot be both set');
   }
-  return { gracePeriodSeconds: grace, propagationPolicy: policy as PropagationPolicy | undefined, orphanDependents: orphan, preconditions: options.preconditions };
+  const bodyDryRun = (options.dryRun ?? []).map((v) => dryRun(v)).some(Boolean);
+  return {
+    gracePeriodSeconds: grace, propagationPolicy: policy as PropagationPolicy | undefined, orphanDependents: orphan,
+    preconditions: options.preconditions, dryRun: bodyDryRun,
+  };
 }
 
 // DeleteOptions bodies often come without apiVersion/kind (kubectl sends them; older clients may not).
@@ -324,8 +358,8 @@ function send(reply: FastifyReply, rendering: Rendering, ri: ResourceInfo, q: Qu
     case 'PartialObjectMetadata':
       return reply.send(partialObjectMetadata(obj, rendering.version));
     case 'object':
-      if (rendering.format === 'yaml') return reply.type('application/yaml').send(YAML.stringify(obj));
-      return reply.send(obj);
+      if (rendering.format === 'yaml') return reply.type('application/yaml').send(YAML.stringify(fromStorage(ri, obj)));
+      return reply.send(fromStorage(ri, obj));
   }
 }
 
@@ -343,7 +377,7 @@ function sendList(
         items: list.items.map((o) => partialObjectMetadata(o, rendering.version)),
       });
     case 'object':
-      if (rendering.format === 'yaml') return reply.type('application/yaml').send(YAML.stringify(list));
-      return reply.send(list);
+      if (rendering.format === 'yaml') return reply.type('application/yaml').send(YAML.stringify(listFromStorage(ri, list)));
+      return reply.send(listFromStorage(ri, list));
   }
 }

@@ -1,4 +1,6 @@
-// Server-side printing (meta.k8s.io Table): what `kubectl get` renders as columns.
+// Server-side printing (meta.k8s.io Table): what `kubectl get` renders as columns. Printers read stored objects
+// (the storage version); a row's full object is in the version the request addressed.
+import { fromStorage } from '../api/conversion/converters.ts';
 import type { ResourceInfo } from '../api/resources.ts';
 import type { KubeObject, ListMeta } from '../api/types.ts';
 import { printerFor } from './printers/index.ts';
@@ -29,12 +31,12 @@ export function toTable(
     metadata: opts.listMeta ?? {},
     // In a watch, only the first event describes the columns, as kube-apiserver does.
     columnDefinitions: opts.withColumns === false ? [] : printer.columns,
-    rows: objects.map((obj) => ({ cells: printer.cells(obj, opts.now), object: rowObject(obj, opts.includeObject, opts.version) })),
+    rows: objects.map((obj) => ({ cells: printer.cells(obj, opts.now), object: rowObject(ri, obj, opts.includeObject, opts.version) })),
   };
 }
 
-function rowObject(obj: KubeObject, include: IncludeObject, version: string): unknown {
+function rowObject(ri: ResourceInfo, obj: KubeObject, include: IncludeObject, version: string): unknown {
   if (include === 'None') return undefined;
-  if (include === 'Object') return obj;
+  if (include === 'Object') return fromStorage(ri, obj);
   return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
 }

@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import { ApiError, errors } from '../api/errors.ts';
+import { fromStorage } from '../api/conversion/converters.ts';
 import { groupVersion, type ResourceInfo } from '../api/resources.ts';
 import type { KubeObject, StoredObject, WatchEventType } from '../api/types.ts';
 import { collectionPrefix } from '../registry/keys.ts';
@@ -18,6 +19,7 @@ import { partialObjectMetadata, type Rendering } from './negotiate.ts';
 import { toTable, type IncludeObject } from './table.ts';
 
 export interface WatchRequest {
+  /** The resource as addressed: events carry objects in its version. */
   ri: ResourceInfo;
   namespace: string;
   filter: (obj: StoredObject) => boolean;
@@ -93,7 +95,7 @@ export async function serveWatch(
 
   const render = (obj: KubeObject): unknown => {
     switch (w.rendering.as) {
-      case 'object': return obj;
+      case 'object': return fromStorage(w.ri, obj);
       case 'PartialObjectMetadata': return partialObjectMetadata(obj, w.rendering.version);
       case 'Table': {
         const table = toTable(w.ri, [obj], {

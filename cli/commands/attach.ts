@@ -42,11 +42,12 @@ async function attach(session: Session, opts: AttachOptions, args: string[]): Pr
   const [entry] = await collectInfos(session, target, { fetchNamed: true });
   if (!entry?.info) throw entry?.error ?? usageError('no objects passed to attach');
   const pod = await firstPod(session, entry.info, timeoutMs);
-  await attachToPod(session, pod, opts);
+  const code = await attachToPod(session, pod, opts);
+  if (code !== 0) throw new CliError(`command terminated with exit code ${code}`, code);
 }
 
-/** Attaches to `pod` (also `run -i`): the TTY rules, kubectl's notices, the session, the exit code. */
-export async function attachToPod(session: Session, pod: Pod, opts: AttachOptions): Promise<void> {
+/** Attaches to `pod` (also `run -i`): the TTY rules, kubectl's notices, the session; answers the remote exit code. */
+export async function attachToPod(session: Session, pod: Pod, opts: AttachOptions): Promise<number> {
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') throw usageError(`cannot attach a container in a completed pod; current phase is ${phase}`);
   let container: string;
@@ -79,5 +80,5 @@ export async function attachToPod(session: Session, pod: Pod, opts: AttachOption
   if (!opts.quiet && opts.stdin && tty) {
     session.out(`Session ended, resume using 'skiffctl attach ${pod.metadata?.name ?? ''} -c ${container} -n ${pod.metadata?.namespace ?? ''} -i -t' command\n`);
   }
-  if (code !== 0) throw new CliError(`command terminated with exit code ${code}`, code);
+  return code;
 }

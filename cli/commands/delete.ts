@@ -9,7 +9,7 @@ import { isNotFound } from '../../apiserver/client/status-error.ts';
 import { collect, type Runner } from '../command.ts';
 import { completes } from '../completion.ts';
 import { kindPrefix } from '../discovery.ts';
-import { CliError, throwCollected, usageError, withSource } from '../errors.ts';
+import { noResourcesError, throwCollected, usageError, withSource } from '../errors.ts';
 import { collectInfos, type Info } from '../infos.ts';
 import { addDryRunFlag, parseDryRun, type DryRun } from '../mutation.ts';
 import type { Session } from '../session.ts';
@@ -32,13 +32,6 @@ export interface DeleteFlags {
   output?: string;
   dryRun?: string | boolean;
 }
-
-export const noResourcesMessage = `error: You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'`;
 
 export function register(parent: Command, run: Runner): void {
   const cmd = parent.command('delete')
@@ -123,7 +116,7 @@ export async function runDelete(session: Session, opts: DeleteFlags, args: strin
   const { options, gracePeriod } = deleteOptionsFor(session, opts);
   const ignoreNotFound = opts.ignoreNotFound ?? (ignoreNotFoundDefault && Boolean(opts.all || opts.selector || opts.fieldSelector));
   if (opts.all && (opts.selector || opts.fieldSelector)) throw usageError("setting 'all' parameter but found a non empty selector. ");
-  if (args.length === 0 && !opts.filename?.length) throw new CliError(noResourcesMessage);
+  if (args.length === 0 && !opts.filename?.length) throw noResourcesError();
   const timeoutMs = parseTimeout(opts.timeout);
   const entries = await collectInfos(session, args, {
     filenames: opts.filename, recursive: opts.recursive, selector: opts.selector, fieldSelector: opts.fieldSelector,

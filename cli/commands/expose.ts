@@ -6,7 +6,7 @@ import type { LabelSelector, PodSpec } from '../../apiserver/api/types.ts';
 import type { ApiObject } from '../../apiserver/client/object.ts';
 import { collect, type Runner } from '../command.ts';
 import { completes } from '../completion.ts';
-import { CliError, usageError } from '../errors.ts';
+import { noResourcesError, usageError } from '../errors.ts';
 import { generatedNamespace, runGenerator, type GeneratorOptions, generated } from '../generator.ts';
 import { collectInfos, type Info } from '../infos.ts';
 import { addDryRunFlag, addFieldManagerFlag, addValidateFlag } from '../mutation.ts';
@@ -115,12 +115,7 @@ function portsOf(info: Info): { ports: string[]; protocols: Map<string, string[]
 
 async function expose(session: Session, opts: ExposeOptions, args: string[]): Promise<void> {
   if (args.length === 0 && !opts.filename?.length) {
-    throw new CliError(`error: You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'`);
+    throw noResourcesError();
   }
   const entries = await collectInfos(session, args, { filenames: opts.filename, recursive: opts.recursive, fetchNamed: true });
   for (const entry of entries) {

@@ -1,6 +1,7 @@
 // skiffctl run NAME --image=IMAGE [-- ARGS]: create one pod, as kubectl run does (`pod/NAME created`). With -i (or
 // --attach) it waits for the pod, shows what it printed so far and attaches to it; a pod that already finished has
-// its log printed instead. --rm deletes the pod afterwards; with --restart=Never the pod's exit code is skiffctl's.
+// its log printed instead, as has one whose attach fails (it ended first). --rm deletes the pod afterwards; with
+// --restart=Never the pod's exit code is skiffctl's.
 import type { Command } from 'commander';
 import type { Pod } from '../../apiserver/api/types.ts';
 import { resourcePath } from '../../apiserver/client/paths.ts';
@@ -139,11 +140,16 @@ async function attachToRun(session: Session, created: Pod, opts: RunOptions, tim
     if (!obj) throw new CliError(`Error from server (NotFound): pods "${name}" not found`);
     return isReady(obj as Pod) || done(obj as Pod);
   }, { timeoutMs, timeoutMessage: 'timed out waiting for the condition' }) as Pod;
-  if (done(pod)) {
-    await printLog(session, pod);
-  } else {
-    await printLog(session, pod);
-    await attachToPod(session, pod, { stdin: opts.stdin, tty: opts.tty, quiet: opts.quiet, container: name });
+  const printed = await printLog(session, pod);
+  if (!done(pod)) {
+    try {
+      // The pod's own end decides the exit code below, not the attach's.
+      await attachToPod(session, pod, { stdin: opts.stdin, tty: opts.tty, quiet: opts.quiet, container: name });
+    } catch (e) {
+      // A short-lived container can end between Ready and the attach; kubectl then shows the log instead.
+      session.err(`warning: couldn't attach to pod/${name}, falling back to streaming logs: ${(e as Error).message.replace(/^error: /, '')}\n`);
+      await printLog(session, pod, printed);
+    }
   }
   const waitForExit = !opts.leaveStdinOpen && (opts.restart === 'Never' || opts.restart === 'OnFailure');
   if (!waitForExit) return { code: 0, message: '' };
@@ -160,14 +166,19 @@ async function attachToRun(session: Session, created: Pod, opts: RunOptions, tim
   return { code: terminated.exitCode, message: `pod ${ns ?? ''}/${name} terminated (${terminated.reason ?? ''})\n${terminated.message ?? ''}` };
 }
 
-/** What the pod has printed so far (kubectl shows it before attaching, or instead when the pod already ended). */
-async function printLog(session: Session, pod: Pod): Promise<void> {
+/**
+ * Prints what the pod has printed so far (kubectl shows it before attaching, or instead when the pod already ended),
+ * less what an earlier call printed; answers the whole log.
+ */
+async function printLog(session: Session, pod: Pod, alreadyPrinted = ''): Promise<string> {
   try {
     const text = await session.client().requestText('GET',
       resourcePath(podsResource, pod.metadata?.namespace, pod.metadata?.name ?? '', 'log'), { query: { container: pod.spec?.containers?.[0]?.name } });
-    session.out(text);
+    session.out(text.startsWith(alreadyPrinted) ? text.slice(alreadyPrinted.length) : text);
+    return text;
   } catch (e) {
     session.err(`warning: couldn't fetch pre-attach logs: ${(e as Error).message}\n`);
+    return alreadyPrinted;
   }
 }
 

@@ -6,7 +6,7 @@ import type { ApiObject } from '../../apiserver/client/object.ts';
 import { isConflict } from '../../apiserver/client/status-error.ts';
 import { collect, type Runner } from '../command.ts';
 import { completes } from '../completion.ts';
-import { CliError, usageError } from '../errors.ts';
+import { noResourcesError, usageError } from '../errors.ts';
 import { collectInfos, type Info } from '../infos.ts';
 import { addDryRunFlag, parseDryRun, parseResultFormat, ResultPrinter } from '../mutation.ts';
 import type { Session } from '../session.ts';
@@ -63,12 +63,7 @@ async function scale(session: Session, opts: ScaleOptions, args: string[]): Prom
   const timeoutMs = parseTimeout(opts.timeout);
   const printer = new ResultPrinter(session, parseResultFormat(opts.output), dryRun);
   if (args.length === 0 && !opts.filename?.length) {
-    throw new CliError(`error: You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'`);
+    throw noResourcesError();
   }
   const entries = await collectInfos(session, args, {
     filenames: opts.filename, recursive: opts.recursive, selector: opts.selector, all: opts.all, fetchNamed: true,

@@ -6,7 +6,7 @@ import { createTwoWayMergePatch, createJsonMergePatch } from '../../apiserver/ap
 import type { Container } from '../../apiserver/api/types.ts';
 import type { ApiObject } from '../../apiserver/client/object.ts';
 import { collect, type Runner } from '../command.ts';
-import { CliError, goError, throwCollected, usageError, wrapError } from '../errors.ts';
+import { goError, noResourcesError, throwCollected, usageError, wrapError } from '../errors.ts';
 import { collectInfos } from '../infos.ts';
 import { splitResourcesAndPairs } from '../metadata-pairs.ts';
 import { addDryRunFlag, addFieldManagerFlag, parseDryRun, parseResultFormat, ResultPrinter } from '../mutation.ts';
@@ -60,12 +60,7 @@ async function setImage(session: Session, opts: SetImageOptions, args: string[])
   }
   if (invalid.length > 0) throw usageError(`invalid image format: ${invalid.join(', ')}`);
   if (resources.length < 1 && !opts.filename?.length) {
-    throw new CliError(`error: You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'`);
+    throw noResourcesError();
   }
   const problems: string[] = [];
   if (opts.all && opts.selector) problems.push('cannot set --all and --selector at the same time');

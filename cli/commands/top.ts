@@ -1,102 +1,154 @@
-// skiffctl top node|pod: CPU and memory in use, read from the resource metrics API (metrics.k8s.io) as kubectl top
-// reads it. A server that serves no usage data gets kubectl's answer, `error: Metrics API not available`: Skiff's
-// apiserver has neither metrics.k8s.io nor the nodes/proxy route to the kubelet's /stats/summary, and skiffctl does
-// not make numbers up.
+// skiffctl top node|pod: CPU and memory in use, read from the resource metrics API (metrics.k8s.io/v1beta1, which
+// Skiff's apiserver serves from the kubelets' /stats/summary as metrics-server would), in the order kubectl 1.32's
+// top asks: discovery (no group: `Metrics API not available`), then the metrics, then for nodes the Node objects
+// (their allocatable, or capacity, is what the percentages are of; listed nodes without metrics get `<unknown>`).
+// No metrics at all is `metrics not available yet`, or for pods, when some matching pod is older than two minutes,
+// kubectl's `Metrics not available for pod ns/name, age: ...`. The tables themselves are top-print.ts.
 import type { Command } from 'commander';
-import { milliValue, parseQuantity } from '../../apiserver/api/quantity.ts';
-import type { Node } from '../../apiserver/api/types.ts';
+import { formatGoDuration } from '../../apiserver/api/duration.ts';
+import { parseFieldTerms } from '../../apiserver/api/fields.ts';
+import { parseSelector } from '../../apiserver/api/labels.ts';
+import { metricsGroup, metricsVersion, type NodeMetrics, type PodMetrics } from '../../apiserver/api/metrics-types.ts';
+import type { Node, Pod } from '../../apiserver/api/types.ts';
 import type { ObjectList } from '../../apiserver/client/object.ts';
 import type { Runner } from '../command.ts';
 import { usageError } from '../errors.ts';
+import { helpHint } from '../generator.ts';
 import { getTableOptions, TabWriter } from '../output/tabwriter.ts';
 import type { Session } from '../session.ts';
+import { nodeTable, podTable, type SortBy } from './top-print.ts';
 
 interface TopOptions {
   selector?: string;
+  fieldSelector?: string;
   allNamespaces?: boolean;
   containers?: boolean;
   headers?: boolean;
+  sortBy?: string;
+  sum?: boolean;
+  showCapacity?: boolean;
 }
 
-interface Usage { cpu?: string; memory?: string }
-interface NodeMetrics { metadata?: { name?: string }; usage?: Usage }
-interface PodMetrics { metadata?: { name?: string; namespace?: string }; containers?: { name: string; usage?: Usage }[] }
-
 const nodesResource = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
+const podsResource = { group: '', version: 'v1', plural: 'pods', namespaced: true };
+const metricsBase = `/apis/${metricsGroup}/${metricsVersion}`;
+/** kubectl's metricsCreationDelay: a pod younger than this may simply not have been measured yet. */
+const metricsCreationDelayMs = 2 * 60_000;
 
 export function register(parent: Command, run: Runner): void {
   const top = parent.command('top').summary('Display resource (CPU/memory) usage');
   top.command('node').aliases(['nodes', 'no'])
     .summary('Display resource (CPU/memory) usage of nodes')
     .argument('[name]')
+    .argument('[extra...]')
     .option('-l, --selector <selector>', 'the nodes with these labels')
+    .option('--sort-by <field>', 'sort by cpu or memory, largest first')
+    .option('--show-capacity', 'percentages of capacity instead of allocatable')
     .option('--no-headers', 'do not print headers')
+    .option('--use-protocol-buffers [bool]', 'accepted for kubectl compatibility; skiffctl always speaks JSON')
     .action(run<TopOptions>(topNodes));
   top.command('pod').aliases(['pods', 'po'])
     .summary('Display resource (CPU/memory) usage of pods')
     .argument('[name]')
+    .argument('[extra...]')
     .option('-l, --selector <selector>', 'the pods with these labels')
+    .option('--field-selector <selector>', 'the pods with these fields (metadata.name, metadata.namespace)')
     .option('-A, --all-namespaces', 'across all namespaces')
     .option('--containers', 'one line per container')
+    .option('--sort-by <field>', 'sort by cpu or memory, largest first')
+    .option('--sum', 'print the sum of the usage')
     .option('--no-headers', 'do not print headers')
+    .option('--use-protocol-buffers [bool]', 'accepted for kubectl compatibility; skiffctl always speaks JSON')
     .action(run<TopOptions>(topPods));
 }
 
-/** The metrics API group version the server serves, or kubectl's error. */
-async function metricsPath(session: Session): Promise<string> {
-  const discovery = await session.discovery();
-  const gv = ['metrics.k8s.io/v1beta1', 'metrics.k8s.io/v1'].find((v) => discovery.groupVersions.includes(v));
-  if (!gv) throw usageError('Metrics API not available');
-  return `/apis/${gv}`;
+function sortByOf(opts: TopOptions): SortBy {
+  const s = opts.sortBy ?? '';
+  if (s !== '' && s !== 'cpu' && s !== 'memory') throw usageError('--sort-by accepts only cpu or memory');
+  return s;
 }
 
-const cpuText = (q: string | undefined): string => `${Math.round(milliValue(parseQuantity(q ?? '0')))}m`;
-const memoryText = (q: string | undefined): string => `${Math.floor(milliValue(parseQuantity(q ?? '0')) / 1000 / 1024 / 1024)}Mi`;
-
-async function topNodes(session: Session, opts: TopOptions, args: string[]): Promise<void> {
-  const base = await metricsPath(session);
-  const client = session.client();
-  const metrics = args[0]
-    ? [await client.request<NodeMetrics>('GET', `${base}/nodes/${encodeURIComponent(args[0])}`)]
-    : (await client.request<ObjectList<NodeMetrics>>('GET', `${base}/nodes`, { query: { labelSelector: opts.selector } })).items;
-  const nodes = await client.list<Node>(nodesResource, undefined, { labelSelector: opts.selector });
-  const w = new TabWriter((t) => session.out(t), getTableOptions);
-  if (opts.headers !== false) w.row(['NAME', 'CPU(cores)', 'CPU(%)', 'MEMORY(bytes)', 'MEMORY(%)']);
-  for (const m of metrics) {
-    const node = nodes.items.find((n) => n.metadata?.name === m.metadata?.name);
-    const cpu = milliValue(parseQuantity(m.usage?.cpu ?? '0'));
-    const mem = milliValue(parseQuantity(m.usage?.memory ?? '0'));
-    const cpuCap = milliValue(parseQuantity(node?.status?.allocatable?.cpu ?? '0'));
-    const memCap = milliValue(parseQuantity(node?.status?.allocatable?.memory ?? '0'));
-    const pct = (used: number, cap: number): string => (cap > 0 ? `${Math.floor((used / cap) * 100)}%` : '<unknown>');
-    w.row([m.metadata?.name ?? '', cpuText(m.usage?.cpu), pct(cpu, cpuCap), memoryText(m.usage?.memory), pct(mem, memCap)]);
+/** Selectors are checked before anything is asked of the server, as kubectl parses them first. */
+function checkSelectors(opts: TopOptions): void {
+  try {
+    if (opts.selector) parseSelector(opts.selector);
+    if (opts.fieldSelector) parseFieldTerms(opts.fieldSelector);
+  } catch (e) {
+    throw usageError((e as Error).message);
   }
+}
+
+/** kubectl asks only whether the group is there (ServerGroups) and knows v1beta1. */
+async function requireMetricsAPI(session: Session): Promise<void> {
+  const discovery = await session.discovery();
+  if (!discovery.groupVersions.includes(`${metricsGroup}/${metricsVersion}`)) throw usageError('Metrics API not available');
+}
+
+async function topNodes(session: Session, opts: TopOptions, args: string[], cmd: Command): Promise<void> {
+  if (args.length > 1) throw usageError(`node [NAME | -l label]\n${helpHint(cmd)}`);
+  const sortBy = sortByOf(opts);
+  const name = args[0];
+  if (name && opts.selector) throw usageError('only one of NAME or --selector can be provided');
+  checkSelectors(opts);
+  await requireMetricsAPI(session);
+  const client = session.client();
+  const metrics = name
+    ? [await client.request<NodeMetrics>('GET', `${metricsBase}/nodes/${encodeURIComponent(name)}`)]
+    : (await client.request<ObjectList<NodeMetrics>>('GET', `${metricsBase}/nodes`, { query: { labelSelector: opts.selector } })).items;
+  if (metrics.length === 0) throw usageError('metrics not available yet');
+  const nodes = name
+    ? [await client.get<Node>(nodesResource, undefined, name)]
+    : (await client.list<Node>(nodesResource, undefined, { labelSelector: opts.selector })).items;
+  const capacity = nodes.map((n) => ({
+    name: n.metadata?.name ?? '',
+    available: { ...(opts.showCapacity ? n.status?.capacity : n.status?.allocatable) },
+  }));
+  const w = new TabWriter((t) => session.out(t), getTableOptions);
+  w.write(nodeTable(metrics, capacity, { noHeaders: opts.headers === false, sortBy }));
   w.flush();
 }
 
-async function topPods(session: Session, opts: TopOptions, args: string[]): Promise<void> {
-  const base = await metricsPath(session);
+async function topPods(session: Session, opts: TopOptions, args: string[], cmd: Command): Promise<void> {
+  if (args.length > 1) throw usageError(`pod [NAME | -l label]\n${helpHint(cmd)}`);
+  const sortBy = sortByOf(opts);
+  const name = args[0];
+  if (name && (opts.selector || opts.fieldSelector)) throw usageError('only one of NAME or selector can be provided');
+  checkSelectors(opts);
+  await requireMetricsAPI(session);
   const client = session.client();
-  const ns = opts.allNamespaces ? '' : `/namespaces/${encodeURIComponent(session.namespace())}`;
-  const metrics = args[0]
-    ? [await client.request<PodMetrics>('GET', `${base}${ns}/pods/${encodeURIComponent(args[0])}`)]
-    : (await client.request<ObjectList<PodMetrics>>('GET', `${base}${ns}/pods`, { query: { labelSelector: opts.selector } })).items;
+  const namespace = session.namespace();
+  const scope = opts.allNamespaces ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+  const metrics = name
+    ? [await client.request<PodMetrics>('GET', `${metricsBase}${scope}/pods/${encodeURIComponent(name)}`)]
+    : (await client.request<ObjectList<PodMetrics>>('GET', `${metricsBase}${scope}/pods`, {
+      query: { labelSelector: opts.selector, fieldSelector: opts.fieldSelector },
+    })).items;
   if (metrics.length === 0) {
-    session.err(`No resources found in ${session.namespace()} namespace.\n`);
+    await explainNoMetrics(session, namespace, opts);
+    session.err(opts.allNamespaces ? 'No resources found\n' : `No resources found in ${namespace} namespace.\n`);
     return;
   }
   const w = new TabWriter((t) => session.out(t), getTableOptions);
-  const head = [...(opts.allNamespaces ? ['NAMESPACE'] : []), 'NAME', ...(opts.containers ? ['NAME'] : []), 'CPU(cores)', 'MEMORY(bytes)'];
-  if (opts.headers !== false) w.row(head);
-  const sum = (cs: PodMetrics['containers'], key: keyof Usage): number =>
-    (cs ?? []).reduce((n, c) => n + milliValue(parseQuantity(c.usage?.[key] ?? '0')), 0);
-  for (const m of metrics) {
-    const prefix = [...(opts.allNamespaces ? [m.metadata?.namespace ?? ''] : []), m.metadata?.name ?? ''];
-    if (opts.containers) {
-      for (const c of m.containers ?? []) w.row([...prefix, c.name, cpuText(c.usage?.cpu), memoryText(c.usage?.memory)]);
-    } else {
-      w.row([...prefix, `${Math.round(sum(m.containers, 'cpu'))}m`, `${Math.floor(sum(m.containers, 'memory') / 1000 / 1024 / 1024)}Mi`]);
+  w.write(podTable(metrics, {
+    allNamespaces: opts.allNamespaces, containers: opts.containers, noHeaders: opts.headers === false, sortBy, sum: opts.sum,
+  }));
+  w.flush();
+}
+
+/**
+ * kubectl's verifyEmptyMetrics: matching pods (looked for in the current namespace, even with -A, as kubectl does)
+ * mean the metrics are missing, not the pods; none means there is simply nothing to show.
+ */
+async function explainNoMetrics(session: Session, namespace: string, opts: TopOptions): Promise<void> {
+  const pods = (await session.client().list<Pod>(podsResource, namespace, {
+    labelSelector: opts.selector, fieldSelector: opts.fieldSelector,
+  })).items;
+  if (pods.length === 0) return;
+  for (const pod of pods) {
+    const age = Date.now() - Date.parse(pod.metadata?.creationTimestamp ?? '');
+    if (age > metricsCreationDelayMs) {
+      throw usageError(`Metrics not available for pod ${pod.metadata?.namespace ?? namespace}/${pod.metadata?.name ?? ''}, age: ${formatGoDuration(age)}`);
     }
   }
-  w.flush();
+  throw usageError('metrics not available yet');
 }

@@ -78,6 +78,30 @@ export function printAnnotationsMultiline(w: PrefixWriter, title: string, annota
   });
 }
 
+/** printBoolPtr: `True`, `False`, or `<unset>` for a field left out. */
+export function boolPtr(value: boolean | undefined | null): string {
+  if (value === undefined || value === null) return '<unset>';
+  return value ? 'True' : 'False';
+}
+
+/** Go's %v of a string slice: `[a b]`, `[]` for none. */
+export function goList(values: readonly string[] | undefined): string {
+  return `[${(values ?? []).join(' ')}]`;
+}
+
+/** printPodsMultiline and kin: sorted names, one a line under the title, or `<none>`. */
+export function printNamesMultiline(w: PrefixWriter, title: string, names: readonly string[]): void {
+  w.write(LEVEL_0, `${title}:\t`);
+  if (names.length === 0) {
+    w.writeLine('<none>');
+    return;
+  }
+  [...names].sort().forEach((name, i) => {
+    if (i !== 0) w.write(LEVEL_0, '\t');
+    w.write(LEVEL_0, `${name}\n`);
+  });
+}
+
 /** Taint.ToString: `key=value:Effect`, `key:Effect`. */
 export function taintString(t: Taint): string {
   return `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;

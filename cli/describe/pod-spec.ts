@@ -1,8 +1,9 @@
 // The parts of a pod spec that pods and workload templates describe alike: containers (image, ports, command,
 // state, resources, probes, environment, mounts) and volumes, in kubectl describe's words and order.
 import type {
-  Container, ContainerState, ContainerStatus, PodTemplateSpec, Probe, ResourceRequirements, Volume,
+  Container, ContainerState, ContainerStatus, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, Volume,
 } from '../../apiserver/api/types.ts';
+import { formatLabelSelector } from '../../apiserver/server/printers/selectors.ts';
 import { printLabelsMultiline, printAnnotationsMultiline, printTolerationsMultiline, quantityString, rfc1123z } from './format.ts';
 import { LEVEL_0, LEVEL_1, LEVEL_2, LEVEL_3, type PrefixWriter } from './prefix-writer.ts';
 
@@ -163,7 +164,7 @@ export function describeContainers(label: string, containers: Container[] | unde
 /** One volume source, as kubectl names and details it; kinds Skiff does not serve print their type name. */
 function describeVolumeSource(v: Volume, w: PrefixWriter): void {
   if (v.hostPath) {
-    w.write(LEVEL_2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type || '<none>'}\n`);
+    w.write(LEVEL_2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type ?? '<none>'}\n`);
   } else if (v.emptyDir) {
     const limit = v.emptyDir.sizeLimit !== undefined && quantityString(v.emptyDir.sizeLimit) !== '0' ? quantityString(v.emptyDir.sizeLimit) : '<unset>';
     w.write(LEVEL_2, `Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t${v.emptyDir.medium ?? ''}\n    SizeLimit:\t${limit}\n`);
@@ -206,6 +207,17 @@ export function describeVolumes(volumes: Volume[] | undefined, w: PrefixWriter, 
   }
 }
 
+/** `zone:DoNotSchedule when max skew 1 is exceeded for selector app=web`, sorted by topology key. */
+export function describeTopologySpreadConstraints(constraints: PodSpec['topologySpreadConstraints'], w: PrefixWriter, space = ''): void {
+  const sorted = [...(constraints ?? [])].sort((a, b) => (a.topologyKey < b.topologyKey ? -1 : a.topologyKey > b.topologyKey ? 1 : 0));
+  sorted.forEach((t, i) => {
+    w.write(LEVEL_0, i === 0 ? `${space}Topology Spread Constraints:\t` : `${space}\t`);
+    let text = `${t.topologyKey}:${t.whenUnsatisfiable} when max skew ${t.maxSkew} is exceeded`;
+    if (t.labelSelector) text += ` for selector ${formatLabelSelector(t.labelSelector)}`;
+    w.write(LEVEL_0, `${text}\n`);
+  });
+}
+
 /** DescribePodTemplate, shared by Deployments and the other workload kinds. */
 export function describePodTemplate(template: PodTemplateSpec | undefined, w: PrefixWriter): void {
   w.write(LEVEL_0, 'Pod Template:\n');
@@ -220,6 +232,7 @@ export function describePodTemplate(template: PodTemplateSpec | undefined, w: Pr
   if (spec?.initContainers && spec.initContainers.length > 0) describeContainers('Init Containers', spec.initContainers, w, { space: '  ' });
   describeContainers('Containers', spec?.containers, w, { space: '  ' });
   describeVolumes(spec?.volumes, w, '  ');
+  describeTopologySpreadConstraints(spec?.topologySpreadConstraints, w, '  ');
   if (spec?.priorityClassName) w.write(LEVEL_1, `Priority Class Name:\t${spec.priorityClassName}\n`);
   printLabelsMultiline(w, '  Node-Selectors', spec?.nodeSelector);
   printTolerationsMultiline(w, '  Tolerations', spec?.tolerations);

@@ -4,7 +4,7 @@ import { podQOSClass } from '../../apiserver/api/defaults/pod-qos.ts';
 import type { ApiObject } from '../../apiserver/client/object.ts';
 import { eventsFor, type DescribeContext } from './context.ts';
 import { describeEvents, printAnnotationsMultiline, printLabelsMultiline, printTolerationsMultiline, rfc1123z, since } from './format.ts';
-import { describeContainers, describeResources, describeVolumes } from './pod-spec.ts';
+import { describeContainers, describeResources, describeTopologySpreadConstraints, describeVolumes } from './pod-spec.ts';
 import { LEVEL_0, LEVEL_1, PrefixWriter } from './prefix-writer.ts';
 
 /** The value a downward-API env var reads from the pod (the fields kubectl resolves). */
@@ -99,11 +99,7 @@ export function renderPod(pod: Pod, events: Parameters<typeof describeEvents>[0]
   w.write(LEVEL_0, `QoS Class:\t${status?.qosClass ?? (spec ? podQOSClass(spec) : 'BestEffort')}\n`);
   printLabelsMultiline(w, 'Node-Selectors', spec?.nodeSelector);
   printTolerationsMultiline(w, 'Tolerations', spec?.tolerations);
-  const spread = [...(spec?.topologySpreadConstraints ?? [])].sort((a, b) => (a.topologyKey < b.topologyKey ? -1 : a.topologyKey > b.topologyKey ? 1 : 0));
-  spread.forEach((t, i) => {
-    w.write(LEVEL_0, i === 0 ? 'Topology Spread Constraints:\t' : '\t');
-    w.write(LEVEL_0, `${t.topologyKey}:${t.whenUnsatisfiable} when max skew ${t.maxSkew} is exceeded\n`);
-  });
+  describeTopologySpreadConstraints(spec?.topologySpreadConstraints, w);
   if (events) describeEvents(events, w, now);
   return w.toString();
 }

@@ -3,13 +3,11 @@
 import { selectorFromLabelSelector, selectorToString } from '../../apiserver/api/labels.ts';
 import type { LabelSelector, Pod, ReplicaSet } from '../../apiserver/api/types.ts';
 import type { ApiObject } from '../../apiserver/client/object.ts';
-import { eventsFor, type DescribeContext } from './context.ts';
+import { eventsFor, listAll, podsResource, type DescribeContext } from './context.ts';
 import { describeEvents, printAnnotationsMultiline, printLabelsMultiline } from './format.ts';
 import { controllerOf } from './pod.ts';
 import { describePodTemplate } from './pod-spec.ts';
 import { LEVEL_0, LEVEL_1, PrefixWriter } from './prefix-writer.ts';
-
-const podsResource = { group: '', version: 'v1', plural: 'pods', namespaced: true };
 
 export interface PodPhaseCounts { running: number; waiting: number; succeeded: number; failed: number }
 
@@ -19,8 +17,8 @@ export async function podPhasesFor(ctx: DescribeContext, namespace: string | und
   const counts = { running: 0, waiting: 0, succeeded: 0, failed: 0 };
   const sel = selectorFromLabelSelector(selector);
   if (sel === 'nothing') return counts;
-  const pods = await ctx.client.list<Pod>(podsResource, namespace, { labelSelector: selectorToString(sel) });
-  for (const pod of pods.items) {
+  const pods = await listAll<Pod>(ctx, podsResource, namespace, { labelSelector: selectorToString(sel) });
+  for (const pod of pods) {
     if (!pod.metadata?.ownerReferences?.some((o) => o.controller && o.uid === uid)) continue;
     switch (pod.status?.phase) {
       case 'Running': counts.running++; break;
@@ -31,6 +29,11 @@ export async function podPhasesFor(ctx: DescribeContext, namespace: string | und
     }
   }
   return counts;
+}
+
+/** The `Pods Status:` value the workload describers share. */
+export function podStatusLine(p: PodPhaseCounts): string {
+  return `${p.running} Running / ${p.waiting} Waiting / ${p.succeeded} Succeeded / ${p.failed} Failed`;
 }
 
 /** metav1.FormatLabelSelector. */
@@ -64,7 +67,7 @@ export function renderReplicaSet(rs: ReplicaSet, phases: PodPhaseCounts | string
   w.write(LEVEL_0, `Replicas:\t${rs.status?.replicas ?? 0} current / ${rs.spec?.replicas ?? 1} desired\n`);
   w.write(LEVEL_0, 'Pods Status:\t');
   if (typeof phases === 'string') w.write(LEVEL_0, `error in fetching pods: ${phases}\n`);
-  else w.write(LEVEL_0, `${phases.running} Running / ${phases.waiting} Waiting / ${phases.succeeded} Succeeded / ${phases.failed} Failed\n`);
+  else w.write(LEVEL_0, `${podStatusLine(phases)}\n`);
   describePodTemplate(rs.spec?.template, w);
   const conditions = rs.status?.conditions ?? [];
   if (conditions.length > 0) {

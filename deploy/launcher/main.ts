@@ -64,6 +64,8 @@ function componentSpecs(layout: ClusterLayout, cfg: ClusterConfig, logLevel: str
         '--secure-port', String(cfg.apiserverPort), '--data-dir', layout.apiserverDataDir,
         '--service-cluster-ip-range', cfg.serviceCIDR,
         '--token-auth-file', layout.tokenFile,
+        // As kubeadm: kubelets through the Node authorizer, every other component through its RBAC role.
+        '--authorization-mode', 'Node,RBAC',
         '--kubelet-client-certificate', layout.kubeletClientCert, '--kubelet-client-key', layout.kubeletClientKey,
         ...common,
       ],

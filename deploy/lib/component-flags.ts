@@ -28,6 +28,8 @@ export function apiserverFlags(s: ControlPlaneSettings): string[] {
     '--secure-port', String(s.apiserverPort), '--advertise-address', s.advertiseAddress,
     '--data-dir', onHost.apiserverDataDir, '--cert-dir', onHost.apiserverCertDir,
     '--token-auth-file', onHost.tokenFile,
+    // As kubeadm: kubelets through the Node authorizer, every other component through its RBAC role.
+    '--authorization-mode', 'Node,RBAC',
     '--service-cluster-ip-range', s.serviceCIDR,
     '--kubelet-client-certificate', onHost.kubeletClientCert, '--kubelet-client-key', onHost.kubeletClientKey,
   ];

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { resourceFor } from '../../apiserver/api/resources.ts';
-import type { ConfigMap } from '../../apiserver/api/types.ts';
+import type { ClusterRoleBinding, ConfigMap } from '../../apiserver/api/types.ts';
 import { isDNS1123Subdomain } from '../../apiserver/api/validation/names.ts';
 import { ApiStatusError, RestClient, isNotFound, loadKubeconfig, writeKubeconfig } from '../../apiserver/client/index.ts';
 import { ensureCA } from '../../apiserver/server/certs.ts';
@@ -31,6 +31,19 @@ const kubeletClientCAConfigMap = { namespace: 'kube-system', name: 'skiff-kubele
 /** Workers join with this identity; system:nodes is the group kubelets act in. */
 const bootstrapIdentity: Identity = {
   id: 'bootstrap', user: 'system:bootstrap:skiff-workers', groups: ['system:bootstrappers', 'system:nodes'],
+};
+
+const clusterRoleBindings = resourceFor('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings')!;
+/**
+ * Workers share the bootstrap identity rather than each being system:node:<name>, so the Node authorizer does not
+ * know them: they get the kubelet rules through RBAC instead (kube's system:node role, as clusters bound it before
+ * the Node authorizer), made by join-command before any worker can join.
+ */
+const workerBinding: ClusterRoleBinding = {
+  apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding',
+  metadata: { name: 'skiff:bootstrap-workers' },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node' },
+  subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: bootstrapIdentity.user }],
 };
 
 const defaults = { podCIDR: '10.244.0.0/16', serviceCIDR: '10.96.0.0/16', apiserverPort: 6443 };
@@ -240,6 +253,16 @@ async function publishKubeletClientCA(client: RestClient, caPem: string): Promis
   }
 }
 
+async function ensureWorkerBinding(client: RestClient): Promise<void> {
+  try {
+    await client.get<ClusterRoleBinding>(clusterRoleBindings, undefined, workerBinding.metadata!.name!);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await client.create<ClusterRoleBinding>(clusterRoleBindings, undefined, workerBinding);
+    say(`bound ClusterRole system:node to ${bootstrapIdentity.user} (ClusterRoleBinding ${workerBinding.metadata!.name})`);
+  }
+}
+
 function joinCommand(server: string, token: string, caPem: string, s: Pick<NodeSettings, 'podCIDR' | 'serviceCIDR'>): string {
   const extra = [
     ...(s.podCIDR === defaults.podCIDR ? [] : ['--pod-cidr', s.podCIDR]),
@@ -264,6 +287,7 @@ async function printJoinCommand(o: JoinOptions): Promise<void> {
       await new Promise((r) => setTimeout(r, 500));
     }
     await publishKubeletClientCA(client, readFileSync(path.join(layout.kubeletClientCADir, 'ca.crt'), 'utf8'));
+    await ensureWorkerBinding(client);
   } finally {
     client.close();
   }

@@ -1,4 +1,4 @@
-// The cluster DNS zone, computed from Services, Endpoints, Pods and Namespaces the way CoreDNS's kubernetes plugin
+// The cluster DNS zone, computed from Services, EndpointSlices, Pods and Namespaces the way CoreDNS's kubernetes plugin
 // answers (https://github.com/kubernetes/dns/blob/master/docs/specification.md). Pure: buildZone indexes the objects
 // once per change, lookup answers one question from that index. The sockets live in dns-server.ts.
 //
@@ -13,16 +13,17 @@
 // and PTR in in-addr.arpa / ip6.arpa for ClusterIPs, endpoint addresses and pod IPs.
 import { SocketAddress, isIP } from 'node:net';
 import type { Answer } from 'dns-packet';
-import type { Endpoints, Pod, Service } from '../../apiserver/api/types.ts';
+import { endpointReady, slicesByService } from '../../apiserver/api/endpoint-slices.ts';
+import type { EndpointSlice, Pod, Service } from '../../apiserver/api/types.ts';
 
 /** CoreDNS's `pods` option: insecure answers any well-formed address, verified only a pod's, disabled none. */
 export type PodMode = 'insecure' | 'verified' | 'disabled';
 
 export interface ClusterObjects {
   services: Service[];
-  endpoints: Endpoints[];
+  endpointSlices: EndpointSlice[];
   pods: Pod[];
-  /** The namespaces that exist. Without it, a namespace exists when some Service, Endpoints or Pod is in it. */
+  /** The namespaces that exist. Without it, a namespace exists when some Service, EndpointSlice or Pod is in it. */
   namespaces?: string[];
 }
 
@@ -137,14 +138,10 @@ export function buildZone(objects: ClusterObjects, options: ZoneOptions): Zone {
     reverse: new Map(),
   };
   const inferNamespaces = objects.namespaces === undefined;
-  const endpointsByKey = new Map<string, Endpoints>();
-  for (const ep of objects.endpoints) {
-    const ns = ep.metadata?.namespace ?? '';
-    endpointsByKey.set(`${ep.metadata?.name}.${ns}`, ep);
-    if (inferNamespaces) zone.namespaces.add(ns);
-  }
+  if (inferNamespaces) for (const slice of objects.endpointSlices) zone.namespaces.add(slice.metadata?.namespace ?? '');
+  const slices = slicesByService(objects.endpointSlices);
   for (const svc of objects.services) {
-    const info = serviceInfo(svc, endpointsByKey.get(`${svc.metadata?.name}.${svc.metadata?.namespace}`), domain);
+    const info = serviceInfo(svc, slices.get(`${svc.metadata?.namespace}/${svc.metadata?.name}`) ?? [], domain);
     zone.services.set(`${info.name}.${info.namespace}`, info);
     if (inferNamespaces) zone.namespaces.add(info.namespace);
   }
@@ -164,7 +161,7 @@ export function buildZone(objects: ClusterObjects, options: ZoneOptions): Zone {
   return zone;
 }
 
-function serviceInfo(svc: Service, ep: Endpoints | undefined, domain: string): ServiceInfo {
+function serviceInfo(svc: Service, slices: EndpointSlice[], domain: string): ServiceInfo {
   const spec = svc.spec ?? {};
   const name = (svc.metadata?.name ?? '').toLowerCase();
   const namespace = (svc.metadata?.namespace ?? '').toLowerCase();
@@ -173,11 +170,22 @@ function serviceInfo(svc: Service, ep: Endpoints | undefined, domain: string): S
     ? (spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : []).map(canonicalIP).filter(Boolean)
     : [];
   const endpoints: EndpointInfo[] = [];
-  for (const subset of ep?.subsets ?? []) {
-    const ports = (subset.ports ?? []).map((p) => ({ name: p.name ?? '', protocol: p.protocol ?? 'TCP', port: p.port }));
-    for (const a of subset.addresses ?? []) {
-      const ip = canonicalIP(a.ip);
-      if (ip) endpoints.push({ label: endpointLabel(a.hostname, ip), ip, ports });
+  // An endpoint moving between slices is briefly in both: it is named once.
+  const seen = new Set<string>();
+  for (const slice of slices) {
+    if (slice.addressType !== 'IPv4' && slice.addressType !== 'IPv6') continue;
+    const ports = (slice.ports ?? []).filter((p) => p.port)
+      .map((p) => ({ name: p.name ?? '', protocol: p.protocol ?? 'TCP', port: p.port! }));
+    const portsKey = JSON.stringify(ports);
+    // As CoreDNS: only ready endpoints have names (publishNotReadyAddresses makes the controller call all ready).
+    for (const ep of slice.endpoints ?? []) {
+      if (!endpointReady(ep)) continue;
+      for (const a of ep.addresses ?? []) {
+        const ip = canonicalIP(a);
+        if (!ip || seen.has(`${ip} ${portsKey}`)) continue;
+        seen.add(`${ip} ${portsKey}`);
+        endpoints.push({ label: endpointLabel(ep.hostname, ip), ip, ports });
+      }
     }
   }
   return {

@@ -12,7 +12,8 @@ import { buildNode, conditionsChanged, nodeLabels, nodeStatus, observePressure, 
 const nodes = resourceFor('', 'v1', 'nodes')!;
 const leases = resourceFor('coordination.k8s.io', 'v1', 'leases')!;
 export const leaseNamespace = 'kube-node-lease';
-export const leaseDurationSeconds = 40;
+/** kubelet's nodeLeaseDurationSeconds; the Lease is renewed every quarter of it (NodeLeaseRenewIntervalFraction). */
+export const defaultLeaseDurationSeconds = 40;
 
 export interface NodeAgentOptions {
   client: RestClient;
@@ -20,7 +21,7 @@ export interface NodeAgentOptions {
   settings: Omit<NodeSettings, 'containerRuntimeVersion'>;
   rootDir: string;
   logger: Logger;
-  leaseRenewIntervalMs?: number;
+  leaseDurationSeconds?: number;
   statusUpdateIntervalMs?: number;
   statusReportIntervalMs?: number;
   clock?: () => number;
@@ -58,7 +59,7 @@ export class NodeAgent {
       }
     }
     const loops = [
-      this.every(this.o.leaseRenewIntervalMs ?? 10_000, () => this.renewLease(), 'lease renewal', signal),
+      this.every(this.leaseDurationSeconds * 250, () => this.renewLease(), 'lease renewal', signal),
       this.every(this.o.statusUpdateIntervalMs ?? 10_000, () => this.syncStatus(false), 'node status update', signal),
     ];
     await Promise.all(loops);
@@ -113,9 +114,14 @@ export class NodeAgent {
     }
   }
 
+  private get leaseDurationSeconds(): number {
+    return this.o.leaseDurationSeconds ?? defaultLeaseDurationSeconds;
+  }
+
   /** Renews (or creates) this node's Lease; its renewTime is the heartbeat. */
   async renewLease(): Promise<void> {
     const { client, settings } = this.o;
+    const { leaseDurationSeconds } = this;
     const now = microTime(this.clock());
     try {
       const lease = await client.get<Lease>(leases, leaseNamespace, settings.name);

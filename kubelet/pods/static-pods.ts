@@ -9,11 +9,12 @@ import type { Logger } from 'pino';
 import { parseAllDocuments } from 'yaml';
 import { defaultPod } from '../../apiserver/api/defaults/pod.ts';
 import { resourceFor } from '../../apiserver/api/resources.ts';
-import type { Pod } from '../../apiserver/api/types.ts';
+import type { Node, Pod } from '../../apiserver/api/types.ts';
 import { mirrorPodAnnotation } from '../../apiserver/api/validation/pod-annotations.ts';
 import { isAlreadyExists, isNotFound, type RestClient } from '../../apiserver/client/index.ts';
 
 const podsResource = resourceFor('', 'v1', 'pods')!;
+const nodesResource = resourceFor('', 'v1', 'nodes')!;
 export const configSourceAnnotation = 'kubernetes.io/config.source';
 export const configHashAnnotation = 'kubernetes.io/config.hash';
 export { mirrorPodAnnotation };
@@ -49,13 +50,17 @@ export function staticPodFrom(text: string, file: string, nodeName: string): Pod
   return { ...pod, status: { phase: 'Pending' } };
 }
 
-/** The mirror pod the apiserver gets: the same pod, marked, without a uid of its own. */
-export function mirrorOf(pod: Pod): Pod {
+/**
+ * The mirror pod the apiserver gets: the same pod, marked, without a uid of its own, owned by its Node as kube's
+ * mirror client makes it (so it goes with the Node, and NodeRestriction admits it from this node alone).
+ */
+export function mirrorOf(pod: Pod, node: Node): Pod {
   const { uid: _uid, ...metadata } = pod.metadata ?? {};
   const hash = pod.metadata?.annotations?.[configHashAnnotation] ?? '';
+  const owner = { apiVersion: 'v1', kind: 'Node', name: node.metadata?.name ?? '', uid: node.metadata?.uid ?? '', controller: true };
   return {
     apiVersion: 'v1', kind: 'Pod',
-    metadata: { ...metadata, annotations: { ...metadata.annotations, [mirrorPodAnnotation]: hash } },
+    metadata: { ...metadata, annotations: { ...metadata.annotations, [mirrorPodAnnotation]: hash }, ownerReferences: [owner] },
     spec: pod.spec,
   };
 }
@@ -144,9 +149,17 @@ export class StaticPods {
       await this.deleteMirror(m);
       wanted.delete(key);
     }
+    if (wanted.size === 0) return;
+    let node: Node;
+    try {
+      node = await this.o.client.get<Node>(nodesResource, undefined, this.o.nodeName);
+    } catch (err) {
+      this.o.logger.warn({ err: (err as Error).message }, 'mirror pods wait for this node to be readable');
+      return;
+    }
     for (const pod of wanted.values()) {
       try {
-        await this.o.client.create(podsResource, pod.metadata?.namespace, mirrorOf(pod));
+        await this.o.client.create(podsResource, pod.metadata?.namespace, mirrorOf(pod, node));
       } catch (err) {
         if (!isAlreadyExists(err)) this.o.logger.warn({ pod: pod.metadata?.name, err: (err as Error).message }, 'creating the mirror pod failed');
       }

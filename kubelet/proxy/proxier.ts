@@ -1,10 +1,11 @@
-// The Service proxy in the kubelet (kube-proxy's iptables mode): watches Services and Endpoints and keeps the NAT
+// The Service proxy in the kubelet (kube-proxy's iptables mode): watches Services and EndpointSlices and keeps the NAT
 // rules in step. Changes are coalesced: a sync runs at most every minSyncPeriod and at least every syncPeriod, writes
 // only the chains that changed since the last good sync, and after a failure rewrites everything next time.
 import type { Logger } from 'pino';
 import { resourceFor } from '../../apiserver/api/resources.ts';
-import type { Endpoints, Service } from '../../apiserver/api/types.ts';
-import { Informer, type RestClient } from '../../apiserver/client/index.ts';
+import { slicesByService } from '../../apiserver/api/endpoint-slices.ts';
+import type { EndpointSlice, Service } from '../../apiserver/api/types.ts';
+import { SharedInformerFactory, type Informer, type RestClient } from '../../apiserver/client/index.ts';
 import { buildRules, chainsInSave, renderRestore, type ProxyRuleOptions, type RuleSet } from './iptables-rules.ts';
 import { ensureHooks, type Iptables } from './iptables.ts';
 import { servicePortsFor } from './service-ports.ts';
@@ -17,6 +18,8 @@ export interface ProxierOptions extends ProxyRuleOptions {
   syncPeriodMs?: number;
   /** Called before the first sync (the service route); failures are retried with the sync. */
   prepare?: () => Promise<void>;
+  /** The kubelet's informers, shared with the DNS and started by the kubelet; without them the proxy runs its own. */
+  informers?: SharedInformerFactory;
 }
 
 export interface SyncResult {
@@ -27,8 +30,9 @@ export interface SyncResult {
 }
 
 export class Proxier {
+  private readonly factory: SharedInformerFactory;
   private readonly services: Informer<Service>;
-  private readonly endpoints: Informer<Endpoints>;
+  private readonly slices: Informer<EndpointSlice>;
   private previous: RuleSet | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -43,19 +47,19 @@ export class Proxier {
 
   constructor(o: ProxierOptions) {
     this.o = o;
-    this.services = new Informer<Service>(o.client, { resource: resourceFor('', 'v1', 'services')!, logger: o.logger });
-    this.endpoints = new Informer<Endpoints>(o.client, { resource: resourceFor('', 'v1', 'endpoints')!, logger: o.logger });
+    this.factory = o.informers ?? new SharedInformerFactory(o.client, { logger: o.logger });
+    this.services = this.factory.informerFor<Service>(resourceFor('', 'v1', 'services')!);
+    this.slices = this.factory.informerFor<EndpointSlice>(resourceFor('discovery.k8s.io', 'v1', 'endpointslices')!);
     const changed = (): void => this.requestSync();
-    for (const inf of [this.services, this.endpoints] as Informer<Service | Endpoints>[]) {
+    for (const inf of [this.services, this.slices] as Informer<Service | EndpointSlice>[]) {
       inf.addEventHandler({ onAdd: changed, onUpdate: changed, onDelete: changed });
     }
   }
 
   /** Runs until the signal aborts: the first full sync once both caches are filled, then on every change. */
   async run(signal: AbortSignal): Promise<void> {
-    this.services.start(signal);
-    this.endpoints.start(signal);
-    while (!(this.services.hasSynced() && this.endpoints.hasSynced()) && !signal.aborted) await new Promise((r) => setTimeout(r, 50));
+    if (!this.o.informers) this.factory.start(signal);
+    while (!(this.services.hasSynced() && this.slices.hasSynced()) && !signal.aborted) await new Promise((r) => setTimeout(r, 50));
     this.requestSync();
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
     if (this.timer) clearTimeout(this.timer);
@@ -69,7 +73,7 @@ export class Proxier {
 
   private requestSync(): void {
     this.dirty = true;
-    if (!(this.services.hasSynced() && this.endpoints.hasSynced())) return;
+    if (!(this.services.hasSynced() && this.slices.hasSynced())) return;
     this.schedule(Math.max(0, this.lastSyncStart + (this.o.minSyncPeriodMs ?? 1000) - Date.now()));
   }
 
@@ -110,8 +114,8 @@ export class Proxier {
       await this.o.prepare?.();
       this.prepared = true;
     }
-    const endpointsByKey = new Map(this.endpoints.list().map((e) => [`${e.metadata?.namespace}/${e.metadata?.name}`, e]));
-    const ports = this.services.list().flatMap((s) => servicePortsFor(s, endpointsByKey.get(`${s.metadata?.namespace}/${s.metadata?.name}`)));
+    const slices = slicesByService(this.slices.list());
+    const ports = this.services.list().flatMap((s) => servicePortsFor(s, slices.get(`${s.metadata?.namespace}/${s.metadata?.name}`) ?? []));
     const next = buildRules(ports, this.o);
     const check = !this.previous || Date.now() - this.lastCheckMs >= (this.o.syncPeriodMs ?? 30_000);
     const saved = check ? await this.saveTables() : undefined;

@@ -10,6 +10,7 @@ export async function openAttach(container: Docker.Container, options: AttachOpt
   let socket: Duplex;
   let tty: boolean;
   let stdinWanted: boolean;
+  let closeStdinOnEnd: boolean;
   try {
     const info = await container.inspect();
     if (!info.State.Running) {
@@ -18,12 +19,16 @@ export async function openAttach(container: Docker.Container, options: AttachOpt
     tty = info.Config.Tty;
     // A container created without stdin has none to connect to; the client's input is dropped, as kube does.
     stdinWanted = (options.stdin ?? false) && info.Config.OpenStdin;
+    // When an attached client's input ends, Docker closes the container's stdin only for a `stdinOnce` container
+    // without a terminal; for any other it closes the attach's output instead, cutting off what the process still
+    // prints. The kubelet keeps the output flowing (as CRI runtimes do), so there our end of stdin stays quiet.
+    closeStdinOnEnd = info.Config.StdinOnce && !tty;
     socket = await container.attach({ stream: true, stdin: stdinWanted, stdout: true, stderr: true, hijack: true }) as unknown as Duplex;
   } catch (err) {
     if (err instanceof ContainerRuntimeError) throw err;
     throw translate(err, `attach to ${container.id}`);
   }
-  const { stdin, stdout, stderr, ended } = hijackedStreams(socket, tty, stdinWanted);
+  const { stdin, stdout, stderr, ended } = hijackedStreams(socket, tty, stdinWanted, closeStdinOnEnd);
   return {
     stdin,
     stdout,

@@ -147,9 +147,9 @@ export interface HijackedStreams {
 /**
  * Docker's hijacked connection as separate streams: a terminal is one unframed stream (stderr stays empty);
  * otherwise the output is multiplexed frames. Ending our stdin half-closes the socket, so the process sees EOF
- * while its output keeps flowing.
+ * while its output keeps flowing; with `halfClose` false it only stops our writing (see openAttach).
  */
-export function hijackedStreams(socket: Duplex, tty: boolean, withStdin: boolean): HijackedStreams {
+export function hijackedStreams(socket: Duplex, tty: boolean, withStdin: boolean, halfClose = true): HijackedStreams {
   const ended = new Promise<void>((resolve) => {
     socket.once('end', resolve);
     socket.once('close', resolve);
@@ -171,7 +171,7 @@ export function hijackedStreams(socket: Duplex, tty: boolean, withStdin: boolean
         socket.write(chunk, (err?: Error | null) => done(err ?? null));
       },
       final(done) {
-        socket.end();
+        if (halfClose) socket.end();
         done();
       },
     })

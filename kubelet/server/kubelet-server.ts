@@ -1,5 +1,5 @@
 // The kubelet's HTTPS endpoint (port 10250), the paths the apiserver proxies to: /healthz, /containerLogs
-// (kubectl logs), /exec and /attach over WebSocket (kubectl exec/attach), /portForward over SPDY (kubectl
+// (kubectl logs), /exec and /attach over WebSocket or SPDY (kubectl exec/attach), /portForward over SPDY (kubectl
 // port-forward, port-forward.ts), /stats/summary (metrics). With --client-ca-file only clients holding a
 // certificate from that CA (the apiserver's --kubelet-client-certificate) are served, as the kubelet's x509
 // authentication does; without it anyone on the network is, so we say so once.
@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ContainerRuntime } from '../runtime/runtime.ts';
+import type { ContainerRuntime, ExecSession } from '../runtime/runtime.ts';
 import { dockerContainerLocator, type ContainerLocator } from './container-locator.ts';
 import { serveContainerLogs } from './container-logs.ts';
 import { refuseUpgrade, sendJson, sendText } from './http-reply.ts';
@@ -17,6 +17,8 @@ import { parsePortForwardPath, portForwardEndpoint } from './port-forward.ts';
 import { runtimeSummaryProvider } from './stats-summary.ts';
 import { chooseProtocol, parseStreamOptions, supportedProtocols, type StreamOptions } from './stream-protocol.ts';
 import { failSession, pumpSession } from './stream-session.ts';
+import { serveSpdyRemoteCommand, spdyRemoteCommandProtocols, type SpdyRemoteCommand } from './spdy-remote-command.ts';
+import { headerValues, negotiateStreamProtocol } from './spdy-upgrade.ts';
 
 export { logOptionsFrom } from './container-logs.ts';
 
@@ -65,6 +67,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
   }));
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => chooseProtocol(offered) ?? false });
   const sessions = new Set<WebSocket>();
+  const spdySessions = new Set<() => void>();
   const portForward = portForwardEndpoint(o.runtime, locator, o.logger);
 
   const authorized = (req: IncomingMessage): boolean => !o.clientCaPem || (req.socket as TLSSocket).authorized;
@@ -103,9 +106,18 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     if (verb === 'exec' && opts.command.length === 0) return refuseUpgrade(socket, 400, 'you must specify at least one command for the container');
     const id = await locator.containerId(target.namespace, target.pod, target.container);
     if (!id) return refuseUpgrade(socket, 404, `container not found ("${target.container}")`);
-    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-      // kubectl falls back to SPDY/3.1 only when the WebSocket upgrade fails; this kubelet speaks WebSocket only.
-      return refuseUpgrade(socket, 400, `unsupported upgrade "${req.headers.upgrade ?? ''}": this kubelet streams over WebSocket (${supportedProtocols.join(', ')}) only`);
+    const command = remoteCommand(verb, id, opts);
+    const upgradeTo = (req.headers.upgrade ?? '').toLowerCase();
+    if (upgradeTo === 'spdy/3.1') {
+      const negotiated = negotiateStreamProtocol(headerValues(req, 'x-stream-protocol-version'), spdyRemoteCommandProtocols);
+      if ('error' in negotiated) return refuseUpgrade(socket, negotiated.code, negotiated.error);
+      const drop = serveSpdyRemoteCommand(socket, head, { ...command, protocol: negotiated.protocol, opts, log });
+      spdySessions.add(drop);
+      socket.once('close', () => spdySessions.delete(drop));
+      return;
+    }
+    if (upgradeTo !== 'websocket') {
+      return refuseUpgrade(socket, 400, `unsupported upgrade "${req.headers.upgrade ?? ''}": exec and attach take a WebSocket (${supportedProtocols.join(', ')}) or SPDY/3.1`);
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!chooseProtocol(offered)) {
@@ -116,28 +128,42 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
       ws.pause();
       sessions.add(ws);
       ws.once('close', () => sessions.delete(ws));
-      void runSession(ws, verb, id, opts).catch((err: Error) => {
+      void runWebSocketSession(ws, command, opts).catch((err: Error) => {
         log.warn({ url: req.url, err: err.message }, `${verb} session failed`);
         failSession(ws, err.message);
       });
     });
   }
 
-  async function runSession(ws: WebSocket, verb: 'exec' | 'attach', id: string, opts: StreamOptions): Promise<void> {
+  /** How an exec or attach starts and what it reports at the end, whichever framing carries it. */
+  function remoteCommand(verb: 'exec' | 'attach', id: string, opts: StreamOptions): Pick<SpdyRemoteCommand, 'open' | 'exitCode'> {
     if (verb === 'exec') {
-      const session = await o.runtime.execInContainer(id, opts.command, { stdin: opts.stdin, tty: opts.tty })
-        .catch((err: Error) => { failSession(ws, `error executing command in container: ${err.message}`); });
-      if (!session) return;
-      if (!opts.stdin) session.stdin?.end();
-      await pumpSession(ws, ws.protocol, session, opts, log, () => session.wait());
-      return;
+      return {
+        open: () => o.runtime.execInContainer(id, opts.command, { stdin: opts.stdin, tty: opts.tty })
+          .catch((err: Error) => { throw new Error(`error executing command in container: ${err.message}`); }),
+        exitCode: (session) => session.wait(),
+      };
     }
-    if (!o.runtime.attachContainer) return failSession(ws, 'attach is not supported by this container runtime');
-    const session = await o.runtime.attachContainer(id, { stdin: opts.stdin })
-      .catch((err: Error) => { failSession(ws, `error attaching to container: ${err.message}`); });
-    if (!session) return;
-    // An attach ends with the stream, not with an exit code of its own (the pod status carries that).
-    await pumpSession(ws, ws.protocol, session, opts, log, async () => { await session.wait(); return undefined; });
+    return {
+      open: async () => {
+        if (!o.runtime.attachContainer) throw new Error('attach is not supported by this container runtime');
+        return o.runtime.attachContainer(id, { stdin: opts.stdin })
+          .catch((err: Error) => { throw new Error(`error attaching to container: ${err.message}`); });
+      },
+      // An attach ends with the stream, not with an exit code of its own (the pod status carries that).
+      exitCode: async (session) => { await session.wait(); return undefined; },
+    };
+  }
+
+  async function runWebSocketSession(ws: WebSocket, command: Pick<SpdyRemoteCommand, 'open' | 'exitCode'>, opts: StreamOptions): Promise<void> {
+    let session: ExecSession;
+    try {
+      session = await command.open();
+    } catch (err) {
+      return failSession(ws, (err as Error).message);
+    }
+    if (!opts.stdin) session.stdin?.end();
+    await pumpSession(ws, ws.protocol, session, opts, log, () => command.exitCode(session));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -149,6 +175,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     port: typeof address === 'object' && address ? address.port : o.port,
     close: () => new Promise((resolve) => {
       for (const ws of sessions) ws.terminate();
+      for (const drop of spdySessions) drop();
       wss.close();
       portForward.close();
       server.closeAllConnections();

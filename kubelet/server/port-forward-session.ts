@@ -2,7 +2,9 @@
 // serves it: for every local connection kubectl opens an `error` and a `data` stream carrying the same port and
 // requestID; once both are there the kubelet dials the pod's port and copies bytes between it and the data stream.
 // A failure is written as text on the error stream, which kubectl prints ("an error occurred forwarding ...").
+// The dial-and-copy half, forwardToPod, serves the WebSocket channel protocol too (port-forward-channels.ts).
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { SpdyStream } from './spdy-connection.ts';
 import type { HeaderBlock } from './spdy-framing.ts';
@@ -104,7 +106,7 @@ export function portForwardHandler(o: PortForwardOptions): { accept: (h: HeaderB
     if (pair.error && pair.data) {
       clearTimeout(pair.timer);
       pairs.delete(requestId);
-      void forward(pair.error, pair.data, o);
+      void forwardToPod(spdyForward(pair.error, pair.data), o);
     }
   };
   return { accept: checkPortForwardStream, onStream };
@@ -114,20 +116,51 @@ function printError(pair: Pair, message: string): void {
   if (pair.error && !pair.error.writableEnded && !pair.error.destroyed) pair.error.write(message);
 }
 
-/** One forwarded connection: dial the pod's port, copy both ways, report a failure on the error stream. */
-async function forward(errorStream: SpdyStream, data: SpdyStream, o: PortForwardOptions): Promise<void> {
-  const port = Number(data.header('port'));
+/**
+ * One forwarded connection as a protocol carries it: over SPDY a data and an error stream, over the WebSocket
+ * channel protocol (port-forward-channels.ts) a data and an error channel.
+ */
+export interface ForwardedConnection {
+  port: number;
+  /** Bytes to and from the client. */
+  data: Duplex;
+  /** Writes a failure where the client reads it. */
+  report(text: string): void;
+  /** Whether the client has already given this connection up (a failure then goes unreported). */
+  abandoned(): boolean;
+  /** Ends the protocol's streams; called once, when the forward is over. */
+  finish(): void;
+}
+
+function spdyForward(errorStream: SpdyStream, data: SpdyStream): ForwardedConnection {
+  return {
+    port: Number(data.header('port')),
+    data,
+    report: (text) => {
+      if (!errorStream.writableEnded && !errorStream.destroyed) errorStream.write(text);
+    },
+    abandoned: () => data.isReset,
+    finish: () => {
+      for (const s of [data, errorStream]) {
+        if (!s.writableEnded && !s.destroyed) s.end();
+      }
+    },
+  };
+}
+
+/** One forwarded connection: dial the pod's port, copy both ways, report a failure as the kubelet words it. */
+export async function forwardToPod(c: ForwardedConnection, o: Pick<PortForwardOptions, 'resolve' | 'log'>): Promise<void> {
+  const { port, data } = c;
   let podId = '';
   const fail = (text: string): void => {
     o.log.debug({ port, podId, err: text }, 'port-forward failed');
-    if (!errorStream.writableEnded && !errorStream.destroyed) {
-      errorStream.write(`error forwarding port ${port} to pod ${podId}, uid : ${text}`);
-    }
+    c.report(`error forwarding port ${port} to pod ${podId}, uid : ${text}`);
   };
+  let finished = false;
   const finish = (): void => {
-    for (const s of [data, errorStream]) {
-      if (!s.writableEnded && !s.destroyed) s.end();
-    }
+    if (finished) return;
+    finished = true;
+    c.finish();
   };
 
   let target: PortForwardTarget;
@@ -168,7 +201,7 @@ async function forward(errorStream: SpdyStream, data: SpdyStream, o: PortForward
   // client already left the stream.
   socket.on('error', (err: NodeJS.ErrnoException) => {
     if (done) return;
-    if (!data.isReset) {
+    if (!c.abandoned()) {
       fail(connected ? (err.code === 'ECONNRESET' ? 'connection reset by peer' : err.message) : dialErrorText(target.host, port, err));
     }
     teardown();

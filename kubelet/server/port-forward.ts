@@ -1,7 +1,9 @@
 // The kubelet's /portForward/{namespace}/{pod} endpoint: takes the upgrade kubectl port-forward makes (through the
 // apiserver), either a WebSocket with the `SPDY/3.1+portforward.k8s.io` subprotocol (kubectl 1.31+, the SPDY bytes
 // ride in binary messages) or a plain `Upgrade: SPDY/3.1` (older kubectl, and its fallback), and serves the SPDY
-// connection inside with port-forward-session.ts. The pod is reached at its IP on the pod bridge from the host.
+// connection inside with port-forward-session.ts; any other WebSocket speaks kube's channel protocol
+// (`v4.channel.k8s.io`, its base64 form, or none; the ports in the query), port-forward-channels.ts, as the official
+// client libraries and skiffctl use it. The pod is reached at its IP on the pod bridge from the host.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -9,8 +11,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ContainerRuntime } from '../runtime/runtime.ts';
 import type { ContainerLocator } from './container-locator.ts';
 import { refuseUpgrade } from './http-reply.ts';
+import { channelProtocols, chooseChannelProtocol, parsePortsQuery, serveChannelPortForward } from './port-forward-channels.ts';
 import { portForwardHandler, portForwardProtocol, portForwardTunnelProtocol, type PortForwardTarget } from './port-forward-session.ts';
 import { SpdyConnection, type SpdyTransport } from './spdy-connection.ts';
+import { headerValues, negotiateStreamProtocol, runOnSocket, socketTransport, switchToSpdy } from './spdy-upgrade.ts';
 
 export interface PortForwardEndpoint {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, pod: string): Promise<void>;
@@ -38,25 +42,6 @@ function webSocketTransport(ws: WebSocket): SpdyTransport {
   };
 }
 
-function socketTransport(socket: Duplex): SpdyTransport {
-  return {
-    send: (bytes, written) => {
-      if (!socket.writable) return written();
-      socket.write(bytes, () => written());
-    },
-    bufferedAmount: () => socket.writableLength,
-    pause: () => socket.pause(),
-    resume: () => socket.resume(),
-    close: () => socket.end(),
-  };
-}
-
-/** The values of a header that may be sent several times or comma-joined. */
-function headerValues(req: IncomingMessage, name: string): string[] {
-  const raw = req.headers[name];
-  return (Array.isArray(raw) ? raw : [raw ?? '']).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
-}
-
 export function portForwardEndpoint(runtime: ContainerRuntime, locator: ContainerLocator, logger: Logger): PortForwardEndpoint {
   const log = logger.child({ component: 'port-forward' });
   // `SPDY/3.1+portforward.k8s.io` is not an RFC 7230 token ('/' is a separator), so ws refuses the header that
@@ -64,6 +49,9 @@ export function portForwardEndpoint(runtime: ContainerRuntime, locator: Containe
   // answer given in the handshake's headers.
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   wss.on('headers', (headers) => headers.push(`Sec-WebSocket-Protocol: ${portForwardTunnelProtocol}`));
+  const channelWss = new WebSocketServer({
+    noServer: true, perMessageDeflate: false, handleProtocols: (offered) => chooseChannelProtocol([...offered]) ?? false,
+  });
   const open = new Set<() => void>();
 
   return {
@@ -89,7 +77,19 @@ export function portForwardEndpoint(runtime: ContainerRuntime, locator: Containe
       if (upgrade === 'websocket') {
         const offered = headerValues(req, 'sec-websocket-protocol');
         if (!offered.includes(portForwardTunnelProtocol)) {
-          return refuseUpgrade(socket, 400, `unable to upgrade: none of the offered subprotocols [${offered.join(' ')}] is supported; use ${portForwardTunnelProtocol}`);
+          if (chooseChannelProtocol(offered) === undefined) {
+            return refuseUpgrade(socket, 400, `unable to upgrade: none of the offered subprotocols [${offered.join(' ')}] is supported; `
+              + `use one of [${[portForwardTunnelProtocol, ...channelProtocols].join(' ')}]`);
+          }
+          const ports = parsePortsQuery(new URL(req.url ?? '/', 'https://kubelet').searchParams);
+          if ('error' in ports) return refuseUpgrade(socket, 400, ports.error);
+          channelWss.handleUpgrade(req, socket, head, (ws) => {
+            const kill = (): void => ws.terminate();
+            open.add(kill);
+            ws.once('close', () => open.delete(kill));
+            serveChannelPortForward(ws, ports, { resolve, log });
+          });
+          return;
         }
         delete req.headers['sec-websocket-protocol'];
         wss.handleUpgrade(req, socket, head, (ws) => {
@@ -106,19 +106,12 @@ export function portForwardEndpoint(runtime: ContainerRuntime, locator: Containe
         return;
       }
       if (upgrade === 'spdy/3.1') {
-        const versions = headerValues(req, 'x-stream-protocol-version');
-        if (versions.length === 0) return refuseUpgrade(socket, 400, 'unable to upgrade: X-Stream-Protocol-Version is required');
-        if (!versions.includes(portForwardProtocol)) {
-          return refuseUpgrade(socket, 403, `unable to upgrade: unable to negotiate protocol: client supports [${versions.join(' ')}], server accepts [${portForwardProtocol}]`);
-        }
-        socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n'
-          + `X-Stream-Protocol-Version: ${portForwardProtocol}\r\n\r\n`);
+        const negotiated = negotiateStreamProtocol(headerValues(req, 'x-stream-protocol-version'), [portForwardProtocol]);
+        if ('error' in negotiated) return refuseUpgrade(socket, negotiated.code, negotiated.error);
+        switchToSpdy(socket, negotiated.protocol);
         const kill = (): void => { socket.destroy(); };
         const conn = serve(socketTransport(socket), kill);
-        socket.on('data', (chunk: Buffer) => conn.receive(chunk));
-        socket.on('end', () => socket.end());
-        socket.on('close', () => { open.delete(kill); conn.transportClosed(); });
-        if (head.length > 0) conn.receive(head);
+        runOnSocket(socket, head, conn, () => open.delete(kill));
         return;
       }
       return refuseUpgrade(socket, 400, `unable to upgrade: unsupported upgrade "${req.headers.upgrade ?? ''}"; port-forward takes a WebSocket (${portForwardTunnelProtocol}) or SPDY/3.1`);
@@ -127,6 +120,7 @@ export function portForwardEndpoint(runtime: ContainerRuntime, locator: Containe
       for (const kill of open) kill();
       open.clear();
       wss.close();
+      channelWss.close();
     },
   };
 }

@@ -1,7 +1,10 @@
 // GET /stats/summary in the shape of kube's stats/v1alpha1 Summary (what metrics-server scrapes and `kubectl top`
 // ends up showing): node CPU and memory from /proc, each running pod's containers from the runtime's stats.
 // Cumulative CPU (usageCoreNanoSeconds) is always given; the rate (usageNanoCores) once a previous sample exists.
+// The kubelet samples on a timer (startSummarySampler), as kube's cAdvisor housekeeping does, and serves the latest
+// sample: the rate is then always measured over one sampling interval, from the first request after the second.
 import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
 import { labels, nodeFilter, parseLabels } from '../runtime/naming.ts';
 import type { ContainerRuntime, ContainerStats as RuntimeStats, ContainerSummary } from '../runtime/runtime.ts';
 
@@ -120,5 +123,45 @@ export function runtimeSummaryProvider(runtime: ContainerRuntime, nodeName: stri
     // Samples of containers that are gone would otherwise accumulate forever.
     for (const key of samples.keys()) if (key !== '' && !stats.has(key)) samples.delete(key);
     return { node, pods };
+  };
+}
+
+/**
+ * How often the kubelet samples its node and containers (cAdvisor's housekeeping interval is 10 s too). The
+ * apiserver reports it as metrics.k8s.io's window (apiserver/metrics/convert.ts): change both together.
+ */
+export const summarySamplingIntervalMs = 10_000;
+
+export interface SummarySampler {
+  /** The latest sample; before the first one is taken, that first one. */
+  latest(): Promise<Summary>;
+  stop(): void;
+}
+
+/**
+ * Takes a sample now and then every `intervalMs` (a sample still running when the next is due is not doubled up).
+ * A failed sample is logged and the previous one kept.
+ */
+export function startSummarySampler(
+  sample: () => Promise<Summary>, opts: { logger: Logger; intervalMs?: number },
+): SummarySampler {
+  let latest: Summary | undefined;
+  let running: Promise<Summary> | undefined;
+  const take = (): Promise<Summary> => {
+    running ??= sample().then((s) => {
+      latest = s;
+      return s;
+    }).finally(() => { running = undefined; });
+    return running;
+  };
+  const first = take();
+  first.catch((err: Error) => opts.logger.warn({ err: err.message }, 'first stats sample failed'));
+  const timer = setInterval(() => {
+    if (running) return;
+    take().catch((err: Error) => opts.logger.warn({ err: err.message }, 'stats sample failed; keeping the previous one'));
+  }, opts.intervalMs ?? summarySamplingIntervalMs);
+  return {
+    latest: async () => latest ?? (running ?? take()),
+    stop: () => clearInterval(timer),
   };
 }

@@ -1,19 +1,12 @@
-// Kubernetes' remote-command protocol over WebSocket (k8s.io/apimachinery wsstream + client-go's v5 executor):
-// every binary message starts with a channel byte. 0 stdin, 1 stdout, 2 stderr, 3 the final Status (v4+) as JSON,
-// 4 terminal resize as JSON {Width,Height}; v5 adds 255, whose one payload byte names a stream the sender closed
-// (how kubectl half-closes stdin when its input ends).
+// The kubelet's side of the remote-command protocol over WebSocket (the framing itself, shared with clients, is in
+// apiserver/client/remote-command-protocol.ts): which subprotocol it answers with, what a client message means, the
+// streams a request asks for, and the Status it ends with.
+import { channel, protocolV4, protocolV5, type StreamStatus } from '../../apiserver/client/remote-command-protocol.ts';
 
-export const protocolV5 = 'v5.channel.k8s.io';
-export const protocolV4 = 'v4.channel.k8s.io';
+export { channel, frame, protocolV4, protocolV5, type StreamStatus } from '../../apiserver/client/remote-command-protocol.ts';
+
 /** In the kubelet's order of preference. */
 export const supportedProtocols = [protocolV5, protocolV4];
-
-export const channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
-
-export function frame(ch: number, data: Buffer | string): Buffer {
-  const payload = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  return Buffer.concat([Buffer.from([ch]), payload]);
-}
 
 export type ClientMessage =
   | { type: 'stdin'; data: Buffer }
@@ -81,15 +74,6 @@ export function parseStreamOptions(q: URLSearchParams): StreamOptions | { error:
     return { error: 'you must specify at least 1 of stdin, stdout, stderr' };
   }
   return opts;
-}
-
-/** The metav1.Status the v4+ protocols end with on channel 3. */
-export interface StreamStatus {
-  metadata: Record<string, never>;
-  status: 'Success' | 'Failure';
-  message?: string;
-  reason?: string;
-  details?: { causes: { reason: string; message: string }[] };
 }
 
 export function successStatus(): StreamStatus {

@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import dnsPacket from 'dns-packet';
 import pino from 'pino';
-import type { Endpoints, Pod, Service } from '../../apiserver/api/types.ts';
+import type { EndpointSlice, Pod, Service } from '../../apiserver/api/types.ts';
 import { startDnsServer } from '../../kubelet/dns/dns-server.ts';
 import { buildZone, lookup, type ClusterObjects, type Question } from '../../kubelet/dns/records.ts';
 
@@ -21,7 +21,7 @@ const SECONDS = Number(process.argv[2] ?? 5);
 
 function objects(): ClusterObjects {
   const services: Service[] = [];
-  const endpoints: Endpoints[] = [];
+  const endpointSlices: EndpointSlice[] = [];
   for (let i = 0; i < SERVICES; i++) {
     const namespace = `ns-${i % 20}`;
     const headless = i % HEADLESS_EVERY === 0;
@@ -32,12 +32,13 @@ function objects(): ClusterObjects {
         ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'metrics', port: 9090, protocol: 'TCP' }],
       },
     });
-    endpoints.push({
-      metadata: { name: `svc-${i}`, namespace },
-      subsets: [{
-        addresses: Array.from({ length: 5 }, (_, j) => ({ ip: `10.244.${(i * 5 + j) >> 8 & 255}.${(i * 5 + j) & 255}`, hostname: headless ? `svc-${i}-${j}` : undefined })),
-        ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'metrics', port: 9090, protocol: 'TCP' }],
-      }],
+    endpointSlices.push({
+      metadata: { name: `svc-${i}-abcde`, namespace, labels: { 'kubernetes.io/service-name': `svc-${i}` } },
+      addressType: 'IPv4',
+      endpoints: Array.from({ length: 5 }, (_, j) => ({
+        addresses: [`10.244.${(i * 5 + j) >> 8 & 255}.${(i * 5 + j) & 255}`], hostname: headless ? `svc-${i}-${j}` : undefined, conditions: { ready: true },
+      })),
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'metrics', port: 9090, protocol: 'TCP' }],
     });
   }
   const pods: Pod[] = Array.from({ length: PODS }, (_, i) => ({
@@ -45,7 +46,7 @@ function objects(): ClusterObjects {
     spec: { containers: [{ name: 'c', image: 'busybox' }] },
     status: { podIP: `10.245.${i >> 8}.${i & 255}` },
   }));
-  return { services, endpoints, pods };
+  return { services, endpointSlices, pods };
 }
 
 function questions(): Question[] {

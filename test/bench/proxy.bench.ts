@@ -1,6 +1,6 @@
 // Service proxy benchmark (issue #6): 1,000 Services with 5,000 endpoints in a real apiserver, the kubelet's proxier
-// writing the real iptables (under its own chain prefix, removed at the end). Prints the first full sync, a full
-// rewrite, and the time from an Endpoints change (the PUT's answer) to the rules being in place. Target: < 1 s.
+// writing the real iptables (under its own chain prefix, removed at the end). Prints the first full sync and the
+// time from an EndpointSlice change (the PUT's answer) to the rules being in place. Target: < 1 s.
 //   npx tsx test/bench/proxy.bench.ts [services] [endpointsPerService]
 import { execFileSync } from 'node:child_process';
 import { pino } from 'pino';
@@ -17,13 +17,17 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const api = await startApiserver({ args: ['--service-cluster-ip-range', '10.97.0.0/16', '--max-mutating-requests-inflight', '1000'] });
 const iptables = new HostIptables();
 const client = RestClient.fromKubeconfig(loadKubeconfig({ path: api.kubeconfig }), { logger: pino({ level: 'warn' }) });
-const endpointsOf = (i: number, generation = 0) => ({
-  apiVersion: 'v1', kind: 'Endpoints', metadata: { name: `svc-${i}` },
-  subsets: [{
-    addresses: Array.from({ length: perService }, (_, j) => ({ ip: `10.244.${(i * perService + j) >> 8 & 255}.${((i * perService + j) & 255) || 1}` })),
-    ports: [{ name: 'http', port: 8080 + generation, protocol: 'TCP' }],
-  }],
+// Each Service's endpoints in one slice, as the EndpointSlice controller writes them below 100 endpoints.
+const sliceOf = (i: number, generation = 0) => ({
+  apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+  metadata: { name: `svc-${i}-bench`, labels: { 'kubernetes.io/service-name': `svc-${i}` } },
+  addressType: 'IPv4',
+  endpoints: Array.from({ length: perService }, (_, j) => ({
+    addresses: [`10.244.${(i * perService + j) >> 8 & 255}.${((i * perService + j) & 255) || 1}`], conditions: { ready: true },
+  })),
+  ports: [{ name: 'http', port: 8080 + generation, protocol: 'TCP' }],
 });
+const slices = '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices';
 try {
   const t0 = Date.now();
   for (let start = 0; start < services; start += 50) {
@@ -33,8 +37,8 @@ try {
         body: { metadata: { name: `svc-${i}` }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }], ...(i % 10 === 0 ? { type: 'NodePort' } : {}) } },
       });
       if (s.status !== 201) throw new Error(`service ${i}: ${s.status} ${s.text}`);
-      const e = await api.request('POST', '/api/v1/namespaces/default/endpoints', { body: endpointsOf(i) });
-      if (e.status !== 201) throw new Error(`endpoints ${i}: ${e.status} ${e.text}`);
+      const e = await api.request('POST', slices, { body: sliceOf(i) });
+      if (e.status !== 201) throw new Error(`endpoint slice ${i}: ${e.status} ${e.text}`);
     }));
   }
   console.log(`created ${services} services with ${services * perService} endpoints in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -54,14 +58,14 @@ try {
   const natLines = execFileSync('iptables-save', ['-t', 'nat'], { maxBuffer: 1 << 28 }).toString().split('\n').filter((l) => l.includes(`${prefix}-`)).length;
   console.log(`first full sync: ${full.durationMs.toFixed(0)} ms (${full.servicePorts} service ports, ${full.endpoints} endpoints, ${full.chainsWritten} chains, ${natLines} nat lines)`);
 
-  // A single Endpoints change: from the PUT's answer to the rules written.
+  // A single EndpointSlice change: from the PUT's answer to the rules written.
   const latencies: number[] = [];
   const durations: number[] = [];
   for (let round = 1; round <= 20; round++) {
     const i = (round * 37) % services;
-    const cur = await api.request('GET', `/api/v1/namespaces/default/endpoints/svc-${i}`);
+    const cur = await api.request('GET', `${slices}/svc-${i}-bench`);
     const synced = nextSync();
-    const res = await api.request('PUT', `/api/v1/namespaces/default/endpoints/svc-${i}`, { body: { ...endpointsOf(i, round), metadata: cur.body.metadata } });
+    const res = await api.request('PUT', `${slices}/svc-${i}-bench`, { body: { ...sliceOf(i, round), metadata: cur.body.metadata } });
     if (res.status !== 200) throw new Error(`update: ${res.status} ${res.text}`);
     const answered = Date.now();
     const r = await synced;
@@ -70,7 +74,7 @@ try {
   }
   latencies.sort((a, b) => a - b);
   durations.sort((a, b) => a - b);
-  console.log(`one Endpoints change -> rules in place: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (sync itself p50 ${percentile(durations, 50).toFixed(0)} ms; chains written ${syncs.at(-1)?.chainsWritten})`);
+  console.log(`one EndpointSlice change -> rules in place: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (sync itself p50 ${percentile(durations, 50).toFixed(0)} ms; chains written ${syncs.at(-1)?.chainsWritten})`);
 
   stop.abort();
   await running;

@@ -20,7 +20,7 @@ export interface ApiResponse {
 
 export interface RequestOptions {
   body?: unknown;
-  /** Sent as-is when a string; JSON-encoded otherwise. */
+  /** Defaults to application/json; '' sends no Content-Type header at all. */
   contentType?: string;
   headers?: Record<string, string>;
   token?: string | null;
@@ -33,6 +33,8 @@ export interface TestApiserver {
   caPem: string;
   dataDir: string;
   kubeconfig: string;
+  /** Writes a kubeconfig for another user's token (one of `tokens`) and returns its path. */
+  kubeconfigFor(user: string, token: string): string;
   request(method: string, urlPath: string, opts?: RequestOptions): Promise<ApiResponse>;
   /** Graceful stop (SIGTERM); resolves with the exit code. */
   stop(): Promise<number | null>;
@@ -56,11 +58,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startApiserver(opts: { args?: string[]; dataDir?: string } = {}): Promise<TestApiserver> {
+/** `tokens`: more lines for the token file (`token,user,uid,"group1,group2"`), for tests that need other users. */
+export async function startApiserver(opts: { args?: string[]; dataDir?: string; tokens?: string[] } = {}): Promise<TestApiserver> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'skiff-api-'));
   const token = randomBytes(16).toString('hex');
   const tokenFile = path.join(dataDir, 'tokens.csv');
-  writeFileSync(tokenFile, `${token},admin,admin-uid,"system:masters"\n`, { mode: 0o600 });
+  writeFileSync(tokenFile, [`${token},admin,admin-uid,"system:masters"`, ...(opts.tokens ?? [])].map((l) => `${l}\n`).join(''), { mode: 0o600 });
   const port = await freePort();
   const agent = new https.Agent({ keepAlive: true, maxSockets: 64 });
   let child: ChildProcess | undefined;
@@ -98,7 +101,7 @@ export async function startApiserver(opts: { args?: string[]; dataDir?: string }
     let payload: string | undefined;
     if (ro.body !== undefined) {
       payload = typeof ro.body === 'string' ? ro.body : JSON.stringify(ro.body);
-      headers['content-type'] = ro.contentType ?? 'application/json';
+      if (ro.contentType !== '') headers['content-type'] = ro.contentType ?? 'application/json';
       // Node frames DELETE bodies only when told their length.
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
@@ -123,17 +126,21 @@ export async function startApiserver(opts: { args?: string[]; dataDir?: string }
   });
 
   await launch();
-  const kubeconfig = path.join(dataDir, 'admin.kubeconfig');
-  writeFileSync(kubeconfig, [
-    'apiVersion: v1', 'kind: Config', 'current-context: skiff',
-    'clusters:', '- name: skiff', '  cluster:', `    server: https://127.0.0.1:${port}`,
-    `    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}`,
-    'users:', '- name: admin', '  user:', `    token: ${token}`,
-    'contexts:', '- name: skiff', '  context:', '    cluster: skiff', '    user: admin', '    namespace: default', '',
-  ].join('\n'), { mode: 0o600 });
+  const kubeconfigFor = (user: string, userToken: string): string => {
+    const file = path.join(dataDir, `${user.replace(/[^a-z0-9-]/gi, '_')}.kubeconfig`);
+    writeFileSync(file, [
+      'apiVersion: v1', 'kind: Config', 'current-context: skiff',
+      'clusters:', '- name: skiff', '  cluster:', `    server: https://127.0.0.1:${port}`,
+      `    certificate-authority-data: ${Buffer.from(caPem).toString('base64')}`,
+      'users:', `- name: ${JSON.stringify(user)}`, '  user:', `    token: ${userToken}`,
+      'contexts:', '- name: skiff', '  context:', '    cluster: skiff', `    user: ${JSON.stringify(user)}`, '    namespace: default', '',
+    ].join('\n'), { mode: 0o600 });
+    return file;
+  };
+  const kubeconfig = kubeconfigFor('admin', token);
 
   return {
-    url: `https://127.0.0.1:${port}`, port, token, dataDir, kubeconfig,
+    url: `https://127.0.0.1:${port}`, port, token, dataDir, kubeconfig, kubeconfigFor,
     get caPem() { return caPem; },
     request: (method, urlPath, ro = {}) => raw(method, urlPath, ro),
     stop: async () => {

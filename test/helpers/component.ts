@@ -7,6 +7,8 @@ export interface TestComponent {
   stop(): Promise<number | null>;
   kill9(): Promise<void>;
   logs(): string;
+  /** Resolves with the exit code when the process ends by itself. */
+  exited(): Promise<number | null>;
 }
 
 /** Short leader-election timings so tests need not wait 15 s for a lease. */
@@ -29,6 +31,7 @@ export function startComponent(entry: string, api: TestApiserver, args: string[]
     stop: async () => { const done = exited(); child.kill('SIGTERM'); return done; },
     kill9: async () => { const done = exited(); child.kill('SIGKILL'); await done; },
     logs: () => output,
+    exited,
   };
 }
 

@@ -18,10 +18,11 @@ export interface TestNode {
   cleanup(): Promise<void>;
 }
 
-export async function startNode(api: TestApiserver, opts: { extraArgs?: string[] } = {}): Promise<TestNode> {
+/** `name` and `kubeconfig`: to run as a node identity (`system:node:<name>`) the apiserver knows. */
+export async function startNode(api: TestApiserver, opts: { extraArgs?: string[]; name?: string; kubeconfig?: string } = {}): Promise<TestNode> {
   await ensureTestImages(testRuntime());
   const id = randomBytes(3).toString('hex');
-  const name = `e2e-node-${id}`;
+  const name = opts.name ?? `e2e-node-${id}`;
   const rootDir = mkdtempSync(path.join(os.tmpdir(), 'skiff-node-'));
   // A subnet of its own per test file, so files running side by side don't share pod networks.
   const subnet = `10.${200 + (parseInt(id.slice(0, 2), 16) % 50)}.${parseInt(id.slice(2, 4), 16)}.0/24`;
@@ -32,6 +33,7 @@ export async function startNode(api: TestApiserver, opts: { extraArgs?: string[]
     '--pod-network', network, '--pod-network-subnet', subnet, '--pod-network-bridge', `skfe2e${id}`,
     // The Service proxy writes the host's iptables: only tests that ask for it (with their own chain prefix) run it.
     ...(opts.extraArgs?.includes('--proxy-mode') ? [] : ['--proxy-mode', 'none']),
+    ...(opts.kubeconfig ? ['--kubeconfig', opts.kubeconfig] : []),
     ...(opts.extraArgs ?? []),
   ];
   const node: TestNode = {

@@ -6,7 +6,7 @@
 // checks to the server, its patch content types and the schemas' merge keys drive `kubectl apply`, and the
 // operations' group-version-kinds lead `kubectl explain` to the kind's schema.
 import { createHash } from 'node:crypto';
-import { groupVersion, groupVersions, resources, type ResourceInfo } from '../resources.ts';
+import { groupVersion, groupVersions, servedResources, type ResourceInfo } from '../resources.ts';
 import { definitions, refName } from './definitions.ts';
 import { endpointsFor, groupVersionTag, openApiV3PathKey, type Endpoint, type Operation, type Payload } from './endpoints.ts';
 import type { Parameter } from './parameters.ts';
@@ -25,7 +25,7 @@ const bearerToken = {
 };
 
 function defaults(inputs?: Partial<OpenApiInputs>): OpenApiInputs {
-  return { resources: inputs?.resources ?? resources, definitions: inputs?.definitions ?? definitions() };
+  return { resources: inputs?.resources ?? servedResources, definitions: inputs?.definitions ?? definitions() };
 }
 
 /** The OpenAPI v3 document of one group-version (`('apps', 'v1')`), with the schemas its operations reach. */
@@ -115,7 +115,7 @@ export function openApiV2Json(): string {
 }
 
 function servedGroupVersions(served: readonly ResourceInfo[]): { group: string; version: string }[] {
-  if (served === resources) return groupVersions();
+  if (served === servedResources) return groupVersions();
   const seen = new Map(served.map((ri) => [groupVersion(ri), { group: ri.group, version: ri.version }]));
   return [...seen.values()];
 }

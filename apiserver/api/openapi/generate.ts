@@ -5,7 +5,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { resources, subresourceKinds, groupVersion } from '../resources.ts';
+import { servedResources, subresourceKinds, groupVersion } from '../resources.ts';
 import { buildDefinitions, type DefinitionRoot, type GroupVersionKind } from './build-definitions.ts';
 import { declarationIndex } from './declarations.ts';
 import { definitionName, metaV1Prefix, moduleForGroupVersion } from './definition-names.ts';
@@ -16,6 +16,11 @@ import type { Definitions } from './schema.ts';
 const subresourceBodies: GroupVersionKind[] = Object.values(subresourceKinds)
   .filter((k) => ['Scale', 'Eviction', 'Binding', 'TokenRequest'].includes(k.kind))
   .map(({ group, version, kind }) => ({ group, version, kind }));
+
+/** Create-only review kinds answered without being stored (server/access-review-routes.ts decodes them). */
+const reviewBodies: GroupVersionKind[] = [
+  'SubjectAccessReview', 'SelfSubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview',
+].map((kind) => ({ group: 'authorization.k8s.io', version: 'v1', kind }));
 
 /** meta/v1 types every group-version's operations use. */
 const metaKinds = ['Status', 'DeleteOptions', 'WatchEvent', 'Patch', 'APIResourceList', 'APIGroupList', 'APIVersions'];
@@ -34,16 +39,16 @@ export function generateDefinitions(): Definitions {
     const name = definitionName(module, gvk.kind);
     gvks.set(name, [...(gvks.get(name) ?? []), gvk]);
   };
-  for (const ri of resources) {
+  for (const ri of servedResources) {
     addKind({ group: ri.group, version: ri.version, kind: ri.kind });
     addKind({ group: ri.group, version: ri.version, kind: `${ri.kind}List` });
   }
-  for (const gvk of subresourceBodies) addKind(gvk);
+  for (const gvk of [...subresourceBodies, ...reviewBodies]) addKind(gvk);
 
   for (const kind of metaKinds) roots.push({ module: 'meta/v1', name: kind });
   for (const kind of coreMetaKinds) gvks.set(`${metaV1Prefix}${kind}`, [{ group: '', version: 'v1', kind }]);
   const servedGroupVersions = new Map<string, GroupVersionKind>();
-  for (const { group, version } of [...resources, ...subresourceBodies]) {
+  for (const { group, version } of [...servedResources, ...subresourceBodies, ...reviewBodies]) {
     servedGroupVersions.set(groupVersion({ group, version }), { group, version, kind: '' });
   }
   for (const kind of perGroupVersionMetaKinds) {

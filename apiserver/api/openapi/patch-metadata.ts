@@ -27,6 +27,7 @@ const apps = 'io.k8s.api.apps.v1.';
 const batch = 'io.k8s.api.batch.v1.';
 const autoscaling = 'io.k8s.api.autoscaling.v2.';
 const storage = 'io.k8s.api.storage.v1.';
+const discovery = 'io.k8s.api.discovery.v1.';
 const meta = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 
 const containerLists: Record<string, PatchMetadata> = {
@@ -155,6 +156,9 @@ export const propertyPatchMetadata: Record<string, Record<string, PatchMetadata>
   [`${core}TopologySelectorLabelRequirement`]: { values: atomicList },
   [`${core}TopologySelectorTerm`]: { matchLabelExpressions: atomicList },
   [`${core}TopologySpreadConstraint`]: { matchLabelKeys: atomicList },
+  [`${discovery}Endpoint`]: { addresses: setList },
+  [`${discovery}EndpointHints`]: { forZones: atomicList },
+  [`${discovery}EndpointSlice`]: { endpoints: atomicList, ports: atomicList },
   [`${meta}APIGroup`]: { serverAddressByClientCIDRs: atomicList, versions: atomicList },
   [`${meta}APIGroupList`]: { groups: atomicList },
   [`${meta}APIResource`]: { categories: atomicList, shortNames: atomicList },
@@ -188,6 +192,7 @@ export const definitionPatchMetadata: Record<string, PatchMetadata> = {
   [`${core}SecretReference`]: atomicMap,
   [`${core}TopologySelectorTerm`]: atomicMap,
   [`${core}TypedLocalObjectReference`]: atomicMap,
+  [`${discovery}EndpointPort`]: atomicMap,
   [`${meta}LabelSelector`]: atomicMap,
   [`${meta}OwnerReference`]: atomicMap,
 };

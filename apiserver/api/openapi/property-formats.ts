@@ -16,6 +16,7 @@ export const int64Properties: Record<string, string[]> = {
   [`${apps}DeploymentStatus`]: ['observedGeneration'],
   [`${apps}ReplicaSetStatus`]: ['observedGeneration'],
   [`${apps}StatefulSetStatus`]: ['observedGeneration'],
+  'io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerStatus': ['observedGeneration'],
   'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus': ['observedGeneration'],
   'io.k8s.api.batch.v1.CronJobSpec': ['startingDeadlineSeconds'],
   'io.k8s.api.batch.v1.JobSpec': ['activeDeadlineSeconds'],

@@ -5,11 +5,13 @@ import { controllerRevisionStrategy, daemonSetStrategy, deploymentStrategy, repl
 import { horizontalPodAutoscalerStrategy } from './autoscaling.ts';
 import { cronJobStrategy, jobStrategy } from './batch.ts';
 import { leaseStrategy } from './coordination.ts';
+import { endpointSliceStrategy } from './discovery.ts';
 import {
   configMapStrategy, endpointsStrategy, eventStrategy, limitRangeStrategy, namespaceStrategy, nodeStrategy,
   replicationControllerStrategy, resourceQuotaStrategy, secretStrategy, serviceAccountStrategy, serviceStrategy,
 } from './core.ts';
 import { podStrategy } from './pod.ts';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.ts';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy, storageClassStrategy } from './storage.ts';
 
 /** Keyed by `<group>/<Kind>` (core group empty): a kind's behaviour does not depend on the version served. */
@@ -36,8 +38,13 @@ const strategies = new Map<string, Strategy>([
   ['batch/Job', jobStrategy],
   ['batch/CronJob', cronJobStrategy],
   ['coordination.k8s.io/Lease', leaseStrategy],
+  ['discovery.k8s.io/EndpointSlice', endpointSliceStrategy],
   ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerStrategy],
   ['storage.k8s.io/StorageClass', storageClassStrategy],
+  ['rbac.authorization.k8s.io/ClusterRoleBinding', clusterRoleBindingStrategy],
+  ['rbac.authorization.k8s.io/ClusterRole', clusterRoleStrategy],
+  ['rbac.authorization.k8s.io/RoleBinding', roleBindingStrategy],
+  ['rbac.authorization.k8s.io/Role', roleStrategy],
 ]);
 
 /** Every entry of resources.ts has one; a missing one is a programming error, caught by the unit tests. */

@@ -13,6 +13,7 @@ export interface KindHooks<T> {
   prepareForStatusUpdate?(obj: T, old: T): void;
   validateStatusUpdate?(obj: T, old: T): FieldError[];
   hasStatusSubresource?: boolean;
+  generationChanged?(obj: T, old: T): boolean;
 }
 
 export function kindStrategy<T>(hooks: KindHooks<T>): Strategy {
@@ -27,6 +28,8 @@ export function kindStrategy<T>(hooks: KindHooks<T>): Strategy {
   if (validateUpdate) strategy.validateUpdate = (obj, old) => validateUpdate(as(obj), as(old));
   if (prepareForStatusUpdate) strategy.prepareForStatusUpdate = (obj, old) => prepareForStatusUpdate(as(obj), as(old));
   if (validateStatusUpdate) strategy.validateStatusUpdate = (obj, old) => validateStatusUpdate(as(obj), as(old));
+  const { generationChanged } = hooks;
+  if (generationChanged) strategy.generationChanged = (obj, old) => generationChanged(as(obj), as(old));
   return strategy;
 }
 

@@ -7,6 +7,7 @@ import { cronJobPrinter } from './cronjob.ts';
 import { daemonSetPrinter } from './daemonset.ts';
 import { deploymentPrinter } from './deployment.ts';
 import { endpointsPrinter } from './endpoints.ts';
+import { endpointSlicePrinter } from './endpointslice.ts';
 import { eventPrinter } from './event.ts';
 import { horizontalPodAutoscalerPrinter } from './horizontalpodautoscaler.ts';
 import { jobPrinter } from './job.ts';
@@ -17,6 +18,7 @@ import { persistentVolumePrinter } from './persistentvolume.ts';
 import { persistentVolumeClaimPrinter } from './persistentvolumeclaim.ts';
 import { podPrinter } from './pod.ts';
 import { defaultPrinter, type Printer } from './printer.ts';
+import { clusterRoleBindingPrinter, roleBindingPrinter } from './rbac.ts';
 import { replicaSetPrinter } from './replicaset.ts';
 import { replicationControllerPrinter } from './replicationcontroller.ts';
 import { resourceQuotaPrinter } from './resourcequota.ts';
@@ -51,8 +53,14 @@ const printers: ReadonlyMap<string, Printer> = new Map([
   ['batch/jobs', jobPrinter],
   ['batch/cronjobs', cronJobPrinter],
   ['coordination.k8s.io/leases', leasePrinter],
+  ['discovery.k8s.io/endpointslices', endpointSlicePrinter],
   ['autoscaling/horizontalpodautoscalers', horizontalPodAutoscalerPrinter],
   ['storage.k8s.io/storageclasses', storageClassPrinter],
+  // kube has no Role/ClusterRole printer: NAME and CREATED AT.
+  ['rbac.authorization.k8s.io/roles', defaultPrinter],
+  ['rbac.authorization.k8s.io/clusterroles', defaultPrinter],
+  ['rbac.authorization.k8s.io/rolebindings', roleBindingPrinter],
+  ['rbac.authorization.k8s.io/clusterrolebindings', clusterRoleBindingPrinter],
 ]);
 
 export function printerFor(group: string, plural: string): Printer {

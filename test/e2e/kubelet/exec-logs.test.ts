@@ -27,9 +27,13 @@ let kubeletTls: { certPem: string; keyPem: string };
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function kubectl(args: string[], input?: string, timeoutMs = 30_000): Promise<Run> {
+/** kubectl 1.30+ streams exec/attach over WebSocket; with this set to false it speaks SPDY/3.1, as older ones do. */
+type Transport = 'WebSocket' | 'SPDY';
+const transportEnv = (t: Transport): NodeJS.ProcessEnv => ({ ...process.env, KUBECTL_REMOTE_COMMAND_WEBSOCKETS: t === 'WebSocket' ? 'true' : 'false' });
+
+function kubectl(args: string[], input?: string, timeoutMs = 30_000, transport: Transport = 'WebSocket'): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', api.kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('kubectl', ['--kubeconfig', api.kubeconfig, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: transportEnv(transport) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
@@ -148,55 +152,58 @@ describe('kubectl logs', () => {
   });
 });
 
-describe('kubectl exec', () => {
+for (const transport of ['WebSocket', 'SPDY'] as const) {
+  const run = (args: string[], input?: string, timeoutMs?: number): Promise<Run> => kubectl(args, input, timeoutMs, transport);
+
+describe(`kubectl exec over ${transport}`, () => {
   it('runs a command and prints its output', async () => {
-    const r = await kubectl(['exec', 'shell', '-c', 'app', '--', 'echo', 'hi']);
+    const r = await run(['exec', 'shell', '-c', 'app', '--', 'echo', 'hi']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'hi\n');
   });
 
   it('keeps stderr apart from stdout', async () => {
-    const r = await kubectl(['exec', 'shell', '-c', 'app', '--', 'sh', '-c', 'echo out; echo err >&2']);
+    const r = await run(['exec', 'shell', '-c', 'app', '--', 'sh', '-c', 'echo out; echo err >&2']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'out\n');
     assert.equal(r.stderr, 'err\n');
   });
 
   it('exits with the command\'s exit code', async () => {
-    const r = await kubectl(['exec', 'shell', '-c', 'app', '--', 'sh', '-c', 'exit 3']);
+    const r = await run(['exec', 'shell', '-c', 'app', '--', 'sh', '-c', 'exit 3']);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /command terminated with exit code 3/);
   });
 
   it('pipes stdin with -i and ends it with the input', async () => {
-    const r = await kubectl(['exec', '-i', 'shell', '-c', 'app', '--', 'sh', '-c', 'tr a-z A-Z; echo done'], 'hello\nworld\n');
+    const r = await run(['exec', '-i', 'shell', '-c', 'app', '--', 'sh', '-c', 'tr a-z A-Z; echo done'], 'hello\nworld\n');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'HELLO\nWORLD\ndone\n');
   });
 
   it('answers as kube-apiserver for a missing pod, an unknown container, an unscheduled pod and a command that cannot start', async () => {
-    const missing = await kubectl(['exec', 'nope', '--', 'true']);
+    const missing = await run(['exec', 'nope', '--', 'true']);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /pods "nope" not found/);
-    const container = await kubectl(['exec', 'shell', '-c', 'nope', '--', 'true']);
+    const container = await run(['exec', 'shell', '-c', 'nope', '--', 'true']);
     assert.notEqual(container.code, 0);
     assert.match(container.stderr, /container nope is not valid for pod shell/);
-    const notFound = await kubectl(['exec', 'shell', '-c', 'app', '--', '/no/such/binary']);
+    const notFound = await run(['exec', 'shell', '-c', 'app', '--', '/no/such/binary']);
     // Docker reports a command that cannot start as exit code 126, with its reason on the output (as dockershim did).
     assert.equal(notFound.code, 126, notFound.stderr);
     assert.match(notFound.stdout, /no such file or directory/);
     const unscheduled = await api.request('POST', '/api/v1/namespaces/default/pods', { body: {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unscheduled' }, spec: { containers: [{ name: 'c', image: fx.busyboxImage }] },
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: `unscheduled-${transport.toLowerCase()}` }, spec: { containers: [{ name: 'c', image: fx.busyboxImage }] },
     } });
     assert.equal(unscheduled.status, 201, unscheduled.text);
-    const noHost = await kubectl(['exec', 'unscheduled', '--', 'true']);
+    const noHost = await run(['exec', `unscheduled-${transport.toLowerCase()}`, '--', 'true']);
     assert.notEqual(noHost.code, 0);
-    assert.match(noHost.stderr, /pod unscheduled does not have a host assigned/);
+    assert.match(noHost.stderr, /pod unscheduled-\w+ does not have a host assigned/);
   });
 
   it('runs with a TTY under a pseudo-terminal (script)', async () => {
     const child = spawn('script', ['-qec', `kubectl --kubeconfig ${api.kubeconfig} exec -it shell -c app -- sh -c 'stty size; tty; exit 4'`, '/dev/null'],
-      { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, COLUMNS: '100', LINES: '30' } });
+      { stdio: ['pipe', 'pipe', 'pipe'], env: { ...transportEnv(transport), COLUMNS: '100', LINES: '30' } });
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -205,12 +212,16 @@ describe('kubectl exec', () => {
   });
 });
 
-describe('kubectl attach', () => {
-  it('connects stdin and stdout to the running container', async () => {
-    const r = await kubectl(['attach', '-i', 'shell', '-c', 'echoer', '--quiet'], 'ping\n', 8000).catch((e: Error) => ({ code: -1, stdout: '', stderr: e.message }));
-    assert.match(r.stdout, /got ping/, r.stderr);
+describe(`kubectl attach over ${transport}`, () => {
+  it('connects stdin and stdout to the running container, and stays attached after the input ends', async () => {
+    // The container was not created with stdinOnce, so the end of kubectl's input neither closes the container's
+    // stdin nor the attach: kubectl keeps printing until it is stopped (here: killed after 4 s), as with CRI runtimes.
+    const r = await run(['attach', '-i', 'shell', '-c', 'echoer', '--quiet'], 'ping\n', 4000);
+    assert.match(r.stdout, /got ping/, JSON.stringify(r));
+    assert.equal(r.code, null, JSON.stringify(r));
   });
 });
+}
 
 describe('WebSocket through the apiserver', () => {
   function open(query: string, token: string | null = api.token): WebSocket {

@@ -78,3 +78,11 @@ it('a restarted kubelet adopts its node and keeps labels others added', async ()
     assert.equal(node.metadata.labels.added, 'by-kubectl');
   });
 });
+
+it('refuses kubernetes.io labels that are not a kubelet\'s own before registering, as NodeRestriction would', async () => {
+  const refused = startComponent('kubelet/main.ts', api, [...args().map((a) => (a === 'e2e-node' ? 'e2e-node-labels' : a)),
+    '--node-labels', 'node-role.kubernetes.io/control-plane=,node.kubernetes.io/pool=a']);
+  assert.equal(await refused.exited(), 1);
+  assert.match(refused.logs(), /unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels: \[node-role\.kubernetes\.io\/control-plane\]/);
+  assert.equal((await api.request('GET', '/api/v1/nodes/e2e-node-labels')).status, 404);
+});

@@ -1,7 +1,9 @@
 // Static pods: a manifest in the kubelet's --pod-manifest-path runs on its node without the apiserver's say, and the
 // apiserver gets a mirror pod carrying its status; deleting the mirror does not stop the pod; editing the file
-// replaces the pod; removing the file removes it.
+// replaces the pod; removing the file removes it. The kubelet runs as its node (system:node:<name>), so its mirror
+// pods pass NodeRestriction as a real kubelet's must.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,8 +34,13 @@ spec:
 
 before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-manifests-'));
-  api = await startApiserver();
-  node = await startNode(api, { extraArgs: ['--pod-manifest-path', dir, '--file-check-frequency', '500ms'] });
+  const name = `e2e-static-${process.pid}`;
+  const nodeToken = randomBytes(16).toString('hex');
+  api = await startApiserver({ tokens: [`${nodeToken},system:node:${name},${name}-uid,"system:nodes"`] });
+  node = await startNode(api, {
+    name, kubeconfig: api.kubeconfigFor(`system:node:${name}`, nodeToken),
+    extraArgs: ['--pod-manifest-path', dir, '--file-check-frequency', '500ms'],
+  });
 });
 after(async () => {
   await node?.cleanup();
@@ -63,6 +70,8 @@ it('runs the manifest and mirrors it, with its status, into the apiserver', asyn
   assert.ok(m.metadata.annotations['kubernetes.io/config.mirror'], 'marked as a mirror');
   assert.equal(m.metadata.annotations['kubernetes.io/config.source'], 'file');
   assert.equal(m.spec.nodeName, node.name);
+  const self = (await api.request('GET', `/api/v1/nodes/${node.name}`)).body;
+  assert.deepEqual(m.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Node', name: node.name, uid: self.metadata.uid, controller: true }]);
   assert.equal(m.metadata.labels.tier, 'static');
   assert.equal(m.status.containerStatuses[0].ready, true);
   assert.equal((await runningContainers()).length, 1);

@@ -4,9 +4,8 @@
 // Docker Hub mirror on loopback; the test removes them from Docker first, so the kubelet really pulls each one, and
 // checks at the end that every pull went through the mirror.
 //
-// Not applied (the seed inventory's section 5 lists every example): the RBAC Role, ClusterRole and RoleBinding
-// (#15-#17) and the autoscaling/v1 HorizontalPodAutoscaler (#32) are kinds Skiff does not serve (it serves HPAs
-// as autoscaling/v2 only); #9 needs a /data directory on the host, #13 would put a web server on the host's
+// Not applied (the seed inventory's section 5 lists every example): #9 needs a /data directory on the host, #13
+// would put a web server on the host's
 // port 80, #5-#7 need an aws-ebs provisioner and #44 a cloud load balancer; the others are fragments or not
 // valid YAML as written.
 import assert from 'node:assert/strict';
@@ -200,6 +199,30 @@ describe('the tour: the seed documents\' manifests, unchanged', () => {
     assert.match(await k().kubectl('get', 'pod', 'redis-php'), /^redis-php\s+2\/2\s+Running\s/m);
     assert.equal(await get(`http://${ip}/`), 'Guestbook');
     assert.equal(await echo(ip, 6379, 'PING'), 'PING');
+  });
+
+  it('#15-#17: the Role pod-reader bound to jane lets her read pods in default and nothing else; the ClusterRole secret-reader exists', async () => {
+    assert.match(await apply('15-role-pod-reader.yaml'), /role\.rbac\.authorization\.k8s\.io\/pod-reader created/);
+    assert.match(await apply('16-clusterrole-secret-reader.yaml'), /clusterrole\.rbac\.authorization\.k8s\.io\/secret-reader created/);
+    assert.match(await apply('17-rolebinding-read-pods.yaml'), /rolebinding\.rbac\.authorization\.k8s\.io\/read-pods created/);
+    // The launcher's apiserver authorizes with Node,RBAC, so these answers come from the bindings just made.
+    // `auth can-i` prints yes and exits 0, or prints no and exits 1.
+    const yes = async (...args: string[]): Promise<string> => (await k().kubectl('auth', 'can-i', ...args, '--as=jane')).trim();
+    const no = async (...args: string[]): Promise<string> => (await k().kubectlFails('auth', 'can-i', ...args, '--as=jane')).trim();
+    assert.equal(await yes('list', 'pods', '-n', 'default'), 'yes');
+    assert.equal(await yes('watch', 'pods', '-n', 'default'), 'yes');
+    assert.equal(await no('delete', 'pods', '-n', 'default'), 'no');
+    assert.equal(await no('list', 'pods', '-n', 'development'), 'no');
+    assert.equal(await no('list', 'secrets', '-n', 'default'), 'no');
+  });
+
+  it('#32: the autoscaling/v1 HPA php-apache is stored, and the HPA controller reports its missing Deployment', async () => {
+    assert.match(await apply('32-hpa-php-apache.yaml'), /horizontalpodautoscaler\.autoscaling\/php-apache created/);
+    assert.equal(await jsonpath(['horizontalpodautoscalers.v1.autoscaling', 'php-apache'], '{.spec.targetCPUUtilizationPercentage}'), '90');
+    await waitFor('php-apache reports FailedGetScale', async () => {
+      const reason = await jsonpath(['hpa', 'php-apache'], '{.status.conditions[?(@.type=="AbleToScale")].reason}');
+      return reason === 'FailedGetScale' ? true : undefined;
+    }, 60_000);
   });
 
   it('pulled every image through the mirror', (t) => {

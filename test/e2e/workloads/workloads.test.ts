@@ -36,9 +36,10 @@ spec:
 
 before(async () => {
   cluster = await testCluster({ name: 'wl', nodes: 2 });
-  // A short node grace period, so that a killed kubelet's node is noticed in seconds.
+  // A short node grace period, so that a killed kubelet's node is noticed in seconds; the kubelets renew their
+  // Leases every 2 s (a quarter of 8), well inside it, so that live nodes never read as gone.
   const up = await cluster.up('--extra-arg', 'controller-manager=--node-monitor-grace-period=8s',
-    '--extra-arg', 'controller-manager=--node-monitor-period=1s');
+    '--extra-arg', 'controller-manager=--node-monitor-period=1s', '--extra-arg', 'kubelet=--node-lease-duration-seconds=8');
   assert.equal(up.code, 0, up.stdout);
 });
 after(async () => {

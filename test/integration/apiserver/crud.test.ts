@@ -1,5 +1,6 @@
 // CRUD, patches, subresources and every error code, against a real apiserver process.
 import assert from 'node:assert/strict';
+import https from 'node:https';
 import { after, before, describe, it } from 'node:test';
 import { startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
 
@@ -19,6 +20,47 @@ function deployment(name: string, image = 'busybox:1.36', extra: Record<string, 
       ...extra,
     },
   };
+}
+
+/**
+ * POSTs JSON-looking bytes, 64 KiB at a time, until the server answers; `contentLength` declares the size up front,
+ * else the body is chunked. The apiserver answers an oversized body before it has all arrived; an EPIPE or reset
+ * instead of that answer (a server that closed without lingering) fails the test.
+ */
+function postUntilAnswered(urlPath: string, contentLength?: number): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${api.url}${urlPath}`, {
+      method: 'POST', ca: api.caPem,
+      headers: {
+        authorization: `Bearer ${api.token}`, 'content-type': 'application/json',
+        ...(contentLength === undefined ? {} : { 'content-length': String(contentLength) }),
+      },
+    });
+    let answered = false;
+    let sent = 0;
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    req.on('response', (res) => {
+      answered = true;
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { text += d; });
+      res.on('end', () => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+      });
+    });
+    req.on('error', (err) => { if (!answered) reject(err); });
+    const writeMore = (): void => {
+      // Never past the declared length, and at most 8 MiB: a server that reads it all and never answers fails.
+      while (!answered && sent < (contentLength ?? 8 << 20)) {
+        const piece = contentLength === undefined ? chunk : chunk.subarray(0, Math.min(chunk.length, contentLength - sent));
+        sent += piece.length;
+        if (!req.write(piece)) return void req.once('drain', writeMore);
+      }
+      if (!answered) req.end();
+    };
+    writeMore();
+  });
 }
 
 function assertStatus(res: { status: number; body: any }, code: number, reason: string): void {
@@ -160,14 +202,32 @@ describe('create, get, update, delete', () => {
     assert.match(res.body.message, /duplicate field/);
   });
 
-  it('bodies over 3 MiB are a 413', async () => {
-    const big = { metadata: { name: 'big' }, data: { blob: 'x'.repeat(3 * 1024 * 1024) } };
-    assertStatus(await api.request('POST', cmPath, { body: big }), 413, 'RequestEntityTooLarge');
+  it('bodies over 3 MiB are a 413, whether their length is declared or chunked', async () => {
+    const size = 3 * 1024 * 1024 + 1;
+    assertStatus(await postUntilAnswered(cmPath, size), 413, 'RequestEntityTooLarge');
+    assertStatus(await postUntilAnswered(cmPath), 413, 'RequestEntityTooLarge');
   });
 
   it('an unsupported content type is a 415', async () => {
     assertStatus(await api.request('POST', cmPath, { body: 'name=x', contentType: 'text/plain' }), 415, 'UnsupportedMediaType');
     assertStatus(await api.request('PATCH', `${cmPath}/one`, { body: { data: {} }, contentType: 'application/json' }), 415, 'UnsupportedMediaType');
+  });
+
+  it('a DELETE whose DeleteOptions body says dryRun deletes nothing (kubectl delete --dry-run=server)', async () => {
+    assert.equal((await api.request('POST', cmPath, { body: { metadata: { name: 'kept' } } })).status, 201);
+    const res = await api.request('DELETE', `${cmPath}/kept`, { body: { kind: 'DeleteOptions', apiVersion: 'v1', dryRun: ['All'] } });
+    assert.equal(res.status, 200, res.text);
+    assert.equal((await api.request('GET', `${cmPath}/kept`)).status, 200);
+    assertStatus(await api.request('DELETE', `${cmPath}/kept`, { body: { dryRun: ['Some'] } }), 400, 'BadRequest');
+    assert.equal((await api.request('DELETE', `${cmPath}/kept`, { body: { kind: 'DeleteOptions', apiVersion: 'v1' } })).status, 200);
+    assert.equal((await api.request('GET', `${cmPath}/kept`)).status, 404);
+  });
+
+  it('a body without a Content-Type is read as JSON, as kube-apiserver does', async () => {
+    const res = await api.request('POST', cmPath, { body: { metadata: { name: 'no-content-type' } }, contentType: '' });
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.body.metadata.name, 'no-content-type');
+    assertStatus(await api.request('POST', cmPath, { body: 'metadata: {name: y}', contentType: '' }), 400, 'BadRequest');
   });
 
   it('a protobuf-only Accept is a 406', async () => {

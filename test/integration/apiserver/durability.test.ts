@@ -26,7 +26,10 @@ for (const round of [1, 2, 3]) {
       }
     };
     const writers = Array.from({ length: 8 }, (_, w) => writer(w));
-    await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
+    // Killed once enough writes are in (a busy machine acknowledges fewer a second), at a random moment after.
+    const deadline = Date.now() + 30_000;
+    while (acked.length < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, Math.random() * 500));
     await api.kill9();
     stop = true;
     await Promise.all(writers);

@@ -158,9 +158,10 @@ describe('skiffctl scale', () => {
       const [k, s] = await t.both(args);
       assertSame(k, s, args.join(' '));
     }
-    // A met precondition (kubectl's PUT of the Scale carries no Content-Type, which this apiserver refuses).
-    const s = await t.skiffctl(['scale', 'deploy/web', '--replicas=3', '--current-replicas=2', '-n', t.sns]);
-    assert.equal(s.stdout, 'deployment.apps/web scaled\n', s.stderr);
+    // A met precondition: kubectl PUTs the Scale without a Content-Type, which the apiserver must read as JSON.
+    const [k, s] = await t.both(['scale', 'deploy/web', '--replicas=3', '--current-replicas=2']);
+    assertSame(k, s, 'scale --current-replicas=2');
+    assert.equal(k.stdout, 'deployment.apps/web scaled\n', k.stderr);
     const replicas = await t.skiffctl(['get', 'deploy', 'web', '-n', t.sns, '-o', 'jsonpath={.spec.replicas}']);
     assert.equal(replicas.stdout, '3');
   });

@@ -1,5 +1,5 @@
 // The kubelet's cluster DNS against a real apiserver (issue 6): Services, Endpoints and Pods go in through the API
-// (the endpoints controller publishes a StatefulSet-style headless Service), the DNS runs in this process on a free
+// (the EndpointSlice controllers publish a StatefulSet-style headless Service and mirror hand-written Endpoints), the DNS runs in this process on a free
 // loopback port, and node's own resolver (c-ares) asks it over UDP, falling back to TCP on truncation as real
 // clients do. Names outside the cluster go to a fake upstream on 127.0.0.1 started here: nothing leaves the host.
 import assert from 'node:assert/strict';
@@ -84,8 +84,10 @@ before(async () => {
   api = await startApiserver();
   upstream = await startFakeUpstream();
   client = RestClient.fromKubeconfig(loadKubeconfig({ path: api.kubeconfig }), { logger });
-  ctrl = await runControllers(api, [controllerFactories['endpoints-controller']]);
+  ctrl = await runControllers(api, [controllerFactories['endpointslice-controller'], controllerFactories['endpointslicemirroring-controller']]);
 
+  // The pods' node: the EndpointSlice controller waits for the node of every pod it publishes.
+  await create('/api/v1/nodes', { metadata: { name: 'node-a' } });
   const web = await create('/api/v1/namespaces/default/services', {
     metadata: { name: 'web' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
   });
@@ -99,7 +101,8 @@ before(async () => {
   await create('/api/v1/namespaces/default/services', {
     metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: 'external.test' },
   });
-  // A headless Service whose answer cannot fit a UDP message: 150 addresses, written by hand (no selector).
+  // A headless Service whose answer cannot fit a UDP message: 150 addresses, written by hand (no selector) and
+  // mirrored into two slices.
   await create('/api/v1/namespaces/default/services', {
     metadata: { name: 'big' }, spec: { clusterIP: 'None', ports: [{ name: 'http', port: 80 }] },
   });
@@ -113,10 +116,14 @@ before(async () => {
     client, logger, host: '127.0.0.1', port: 0, domain: 'cluster.local', upstream: { host: '127.0.0.1', port: (upstream.address()).port },
   });
   refusing = await startClusterDns({ client, logger, host: '127.0.0.1', port: 0, domain: 'cluster.local' });
-  // The endpoints controller publishes db's two pods.
+  // The EndpointSlice controller publishes db's two pods; the mirroring controller big's hand-written Endpoints.
   await waitFor('db endpoints in DNS', async () => {
     const ips = await resolver().resolve4('db.default.svc.cluster.local').catch(() => []);
     return ips.length === 2 ? true : undefined;
+  });
+  await waitFor('big endpoints in DNS', async () => {
+    const ips = await resolver().resolve4('big.default.svc.cluster.local').catch(() => []);
+    return ips.length === 150 ? true : undefined;
   });
 });
 

@@ -26,6 +26,8 @@ describe('component flags', () => {
     const flags = apiserverFlags(settings);
     assert.deepEqual(flags.slice(0, 4), ['--secure-port', '6443', '--advertise-address', '192.168.56.10']);
     assert.ok(flags.includes('/etc/skiff/tokens.csv'));
+    // Authorization as kubeadm sets it up: the Node authorizer for kubelets, RBAC for everyone else.
+    assert.equal(flags[flags.indexOf('--authorization-mode') + 1], 'Node,RBAC');
   });
 
   it('give the kubelet host-gw routing and its own DNS, and an upstream only when there is one', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Answer } from 'dns-packet';
-import type { Endpoints, Pod, Service } from '../../../../apiserver/api/types.ts';
+import type { EndpointSlice, Endpoints, Pod, Service } from '../../../../apiserver/api/types.ts';
 import {
   addressFromReverse, buildZone, lookup, type ClusterObjects, type Lookup, type ZoneOptions,
 } from '../../../../kubelet/dns/records.ts';
@@ -14,8 +14,17 @@ function svc(name: string, spec: NonNullable<Service['spec']>, namespace = 'defa
 
 type Subset = NonNullable<Endpoints['subsets']>[number];
 
-function eps(name: string, subsets: Subset[], namespace = 'default'): Endpoints {
-  return { metadata: { name, namespace }, subsets };
+/** A Service's slices, written as Endpoints subsets for brevity: one slice per subset, not-ready addresses too. */
+function eps(name: string, subsets: Subset[], namespace = 'default'): EndpointSlice[] {
+  return subsets.map((subset, i) => ({
+    metadata: { name: `${name}-${i}`, namespace, labels: { 'kubernetes.io/service-name': name } },
+    addressType: 'IPv4',
+    ports: subset.ports?.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+    endpoints: [
+      ...(subset.addresses ?? []).map((a) => ({ addresses: [a.ip], hostname: a.hostname, conditions: { ready: true } })),
+      ...(subset.notReadyAddresses ?? []).map((a) => ({ addresses: [a.ip], hostname: a.hostname, conditions: { ready: false } })),
+    ],
+  }));
 }
 
 function pod(name: string, ip: string, namespace = 'default', extra: Partial<NonNullable<Pod['spec']>> = {}): Pod {
@@ -43,7 +52,7 @@ const dual = svc('dual', { clusterIP: '10.96.0.30', clusterIPs: ['10.96.0.30', '
 
 const world: ClusterObjects = {
   services: [web, db, empty, ext, alias, dual],
-  endpoints: [webEndpoints, dbEndpoints],
+  endpointSlices: [...webEndpoints, ...dbEndpoints],
   pods: [pod('web-a', '10.244.0.5'), pod('lonely', '10.244.2.7', 'prod'), pod('host', '192.168.1.10', 'default', { hostNetwork: true })],
   namespaces: ['default', 'prod', 'kube-system'],
 };
@@ -111,12 +120,29 @@ describe('Service A records', () => {
     assert.deepEqual(data(ask('db.default.svc.cluster.local', 'A').answers), ['10.244.1.10', '10.244.1.11', '10.244.1.12']);
   });
 
-  it('an address in two subsets (different ports) is answered once', () => {
-    const z = zoneFor({ ...world, endpoints: [eps('db', [
+  it('an address in two slices (different ports) is answered once', () => {
+    const z = zoneFor({ ...world, endpointSlices: eps('db', [
       { addresses: [{ ip: '10.244.1.10' }], ports: [{ name: 'pg', port: 5432 }] },
       { addresses: [{ ip: '10.244.1.10' }, { ip: '10.244.1.20' }], ports: [{ name: 'metrics', port: 9187 }] },
-    ])] });
+    ]) });
     assert.deepEqual(data(ask('db.default.svc.cluster.local', 'A', z).answers), ['10.244.1.10', '10.244.1.20']);
+  });
+
+  it('an endpoint briefly in two slices with the same ports is named once; a missing ready condition counts as ready', () => {
+    const [first] = eps('db', [{ addresses: [{ ip: '10.244.1.10', hostname: 'db-0' }], ports: [{ name: 'pg', port: 5432 }] }]);
+    const second = { ...first, metadata: { ...first.metadata, name: 'db-moved' }, endpoints: [{ addresses: ['10.244.1.10'], hostname: 'db-0' }] };
+    const z = zoneFor({ ...world, endpointSlices: [first, second] });
+    assert.deepEqual(data(ask('db.default.svc.cluster.local', 'A', z).answers), ['10.244.1.10']);
+    assert.deepEqual(data(ask('db-0.db.default.svc.cluster.local', 'A', z).answers), ['10.244.1.10']);
+    const unknown = zoneFor({ ...world, endpointSlices: [second] });
+    assert.deepEqual(data(ask('db.default.svc.cluster.local', 'A', unknown).answers), ['10.244.1.10']);
+  });
+
+  it('slices of other Services, and FQDN slices, give no names', () => {
+    const [fqdn] = eps('db', [{ addresses: [{ ip: 'db.example.org' }] }]);
+    const [stranger] = eps('other', [{ addresses: [{ ip: '10.244.1.10' }] }]);
+    const z = zoneFor({ ...world, endpointSlices: [{ ...fqdn, addressType: 'FQDN' }, stranger] });
+    assertNxdomain('db.default.svc.cluster.local', 'A', z);
   });
 
   it('a headless Service without ready endpoints is NXDOMAIN, as CoreDNS', () => {
@@ -124,13 +150,13 @@ describe('Service A records', () => {
   });
 
   it('a headless Service whose endpoints publish no ports still has A records (but no SRV)', () => {
-    const z = zoneFor({ ...world, endpoints: [eps('db', [{ addresses: [{ ip: '10.244.1.10' }] }])] });
+    const z = zoneFor({ ...world, endpointSlices: eps('db', [{ addresses: [{ ip: '10.244.1.10' }] }]) });
     assert.deepEqual(data(ask('db.default.svc.cluster.local', 'A', z).answers), ['10.244.1.10']);
     assertNodata('db.default.svc.cluster.local', 'SRV', z);
   });
 
   it('a ClusterIP Service without endpoints still answers its ClusterIP', () => {
-    const z = zoneFor({ ...world, endpoints: [] });
+    const z = zoneFor({ ...world, endpointSlices: [] });
     assert.deepEqual(data(ask('web.default.svc.cluster.local', 'A', z).answers), ['10.96.0.20']);
   });
 
@@ -407,7 +433,7 @@ describe('PTR', () => {
 
 describe('namespaces', () => {
   it('without a namespace list, a namespace exists when something is in it', () => {
-    const z = zoneFor({ services: [web], endpoints: [], pods: [pod('p', '10.244.3.3', 'jobs')] });
+    const z = zoneFor({ services: [web], endpointSlices: [], pods: [pod('p', '10.244.3.3', 'jobs')] });
     assertNodata('default.svc.cluster.local', 'A', z);
     assertNodata('jobs.svc.cluster.local', 'A', z);
     assert.deepEqual(data(ask('10-244-3-3.jobs.pod.cluster.local', 'A', z).answers), ['10.244.3.3']);

@@ -23,10 +23,11 @@ it('refuses manifests that are not exactly one v1 Pod', () => {
   assert.throws(() => staticPodFrom('kind: Pod\n  bad: [', 'x.yaml', 'n'), /x\.yaml/);
 });
 
-it('mirrors it without its uid, marked with its hash', () => {
+it('mirrors it without its uid, marked with its hash, owned by its node', () => {
   const pod = staticPodFrom(text, 'etcd.yaml', 'node-1');
-  const m = mirrorOf(pod);
+  const m = mirrorOf(pod, { metadata: { name: 'node-1', uid: 'n-uid' } });
   assert.equal(m.metadata?.uid, undefined);
+  assert.deepEqual(m.metadata?.ownerReferences, [{ apiVersion: 'v1', kind: 'Node', name: 'node-1', uid: 'n-uid', controller: true }]);
   assert.equal(m.metadata?.annotations?.['kubernetes.io/config.mirror'], pod.metadata?.uid);
   assert.ok(isMirrorPod(m));
   assert.ok(!isMirrorPod(pod));

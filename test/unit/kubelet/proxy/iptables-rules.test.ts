@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Endpoints, Service } from '../../../../apiserver/api/types.ts';
+import type { EndpointSlice, Service } from '../../../../apiserver/api/types.ts';
 import { buildRules, chainHash, chainsInSave, hookRules, renderRestore } from '../../../../kubelet/proxy/iptables-rules.ts';
 import { servicePortsFor, type ServicePortInfo } from '../../../../kubelet/proxy/service-ports.ts';
 
@@ -10,8 +10,17 @@ function svc(spec: Partial<NonNullable<Service['spec']>>, name = 'web'): Service
   return { metadata: { name, namespace: 'default' }, spec: { clusterIP: '10.96.0.20', ports: [{ name: 'http', port: 80, protocol: 'TCP' }], ...spec } };
 }
 
-function eps(ips: string[], ports = [{ name: 'http', port: 8080, protocol: 'TCP' as const }], name = 'web'): Endpoints {
-  return { metadata: { name, namespace: 'default' }, subsets: [{ addresses: ips.map((ip) => ({ ip })), ports }] };
+type Conditions = NonNullable<EndpointSlice['endpoints'][number]['conditions']>;
+
+function slice(ips: string[], ports = [{ name: 'http', port: 8080, protocol: 'TCP' as const }], conditions: Conditions = { ready: true }): EndpointSlice {
+  return {
+    metadata: { name: `web-${ips.join('-')}`, namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+    addressType: 'IPv4', ports, endpoints: ips.map((ip) => ({ addresses: [ip], conditions })),
+  };
+}
+
+function eps(ips: string[], ports = [{ name: 'http', port: 8080, protocol: 'TCP' as const }]): EndpointSlice[] {
+  return [slice(ips, ports)];
 }
 
 function port(endpoints: string[], extra: Partial<ServicePortInfo> = {}): ServicePortInfo {
@@ -39,15 +48,34 @@ describe('servicePortsFor', () => {
 
   it('no rules for headless and ExternalName Services; NodePorts only for NodePort and LoadBalancer', () => {
     assert.deepEqual(servicePortsFor(svc({ clusterIP: 'None' }), eps(['10.244.0.5'])), []);
-    assert.deepEqual(servicePortsFor(svc({ type: 'ExternalName', externalName: 'example.org', clusterIP: undefined }), undefined), []);
-    assert.equal(servicePortsFor(svc({ type: 'ClusterIP', ports: [{ name: 'http', port: 80, nodePort: 30080 }] }), undefined)[0].nodePort, undefined);
-    assert.equal(servicePortsFor(svc({ type: 'LoadBalancer', ports: [{ name: 'http', port: 80, nodePort: 30080 }] }), undefined)[0].nodePort, 30080);
+    assert.deepEqual(servicePortsFor(svc({ type: 'ExternalName', externalName: 'example.org', clusterIP: undefined }), []), []);
+    assert.equal(servicePortsFor(svc({ type: 'ClusterIP', ports: [{ name: 'http', port: 80, nodePort: 30080 }] }), [])[0].nodePort, undefined);
+    assert.equal(servicePortsFor(svc({ type: 'LoadBalancer', ports: [{ name: 'http', port: 80, nodePort: 30080 }] }), [])[0].nodePort, 30080);
+  });
+
+  it('merges a Service\'s slices, each address:port once, and skips other ports, protocols and address types', () => {
+    const moving = slice(['10.244.0.5']);
+    const other = { ...slice(['10.244.0.9'], [{ name: 'admin', port: 9000, protocol: 'TCP' }]) };
+    const udp = slice(['10.244.0.8'], [{ name: 'http', port: 8080, protocol: 'UDP' as 'TCP' }]);
+    const fqdn = { ...slice(['db.example.org']), addressType: 'FQDN' };
+    const [http] = servicePortsFor(svc({}), [slice(['10.244.0.4', '10.244.0.5']), moving, other, udp, fqdn]);
+    assert.deepEqual(http.endpoints, [{ ip: '10.244.0.4', port: 8080 }, { ip: '10.244.0.5', port: 8080 }]);
+  });
+
+  it('uses ready endpoints (a missing condition counts as ready), and serving terminating ones only when none is ready', () => {
+    const endpoints = (...slices: EndpointSlice[]) => servicePortsFor(svc({}), slices)[0].endpoints.map((e) => e.ip);
+    const terminating = slice(['10.244.0.7'], undefined, { ready: false, serving: true, terminating: true });
+    const gone = slice(['10.244.0.8'], undefined, { ready: false, serving: false, terminating: true });
+    const notReady = slice(['10.244.0.9'], undefined, { ready: false });
+    assert.deepEqual(endpoints(slice(['10.244.0.4'], undefined, {}), terminating, gone, notReady), ['10.244.0.4']);
+    assert.deepEqual(endpoints(terminating, gone, notReady), ['10.244.0.7']);
+    assert.deepEqual(endpoints(gone, notReady), []);
   });
 
   it('ClientIP affinity with kube\'s three-hour default', () => {
-    assert.equal(servicePortsFor(svc({ sessionAffinity: 'ClientIP' }), undefined)[0].affinitySeconds, 10800);
-    assert.equal(servicePortsFor(svc({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }), undefined)[0].affinitySeconds, 60);
-    assert.equal(servicePortsFor(svc({}), undefined)[0].affinitySeconds, undefined);
+    assert.equal(servicePortsFor(svc({ sessionAffinity: 'ClientIP' }), [])[0].affinitySeconds, 10800);
+    assert.equal(servicePortsFor(svc({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }), [])[0].affinitySeconds, 60);
+    assert.equal(servicePortsFor(svc({}), [])[0].affinitySeconds, undefined);
   });
 });
 
