@@ -55,12 +55,17 @@ export function jobFinishedAs(job: Job): 'Complete' | 'Failed' | undefined {
 
 /** Finished Jobs beyond successfulJobsHistoryLimit (3) and failedJobsHistoryLimit (1), oldest first. */
 export function jobsToClean(cj: CronJob, jobs: Job[]): Job[] {
-  const byStart = (a: Job, b: Job): number => startOf(a) - startOf(b);
+  // Start times have whole seconds: kube breaks ties by name, which for our Jobs is the scheduled minute.
+  const byStart = (a: Job, b: Job): number => startOf(a) - startOf(b) || nameOf(a).localeCompare(nameOf(b));
   const excess = (finished: Job[], limit: number): Job[] => finished.sort(byStart).slice(0, Math.max(0, finished.length - limit));
   return [
     ...excess(jobs.filter((j) => jobFinishedAs(j) === 'Complete'), cj.spec?.successfulJobsHistoryLimit ?? 3),
     ...excess(jobs.filter((j) => jobFinishedAs(j) === 'Failed'), cj.spec?.failedJobsHistoryLimit ?? 1),
   ];
+}
+
+function nameOf(job: Job): string {
+  return job.metadata?.name ?? '';
 }
 
 function startOf(job: Job): number {

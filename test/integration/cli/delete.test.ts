@@ -59,15 +59,18 @@ describe('skiffctl delete', () => {
     assertSame(k, s, 'delete with a finalizer and --timeout');
     assert.equal(s.stderr, 'error: timed out waiting for the condition on configmaps/held\n');
     assert.equal(s.code, 1);
-    // The finalizer is removed while skiffctl waits: it returns once the object is gone.
-    const released = setTimeout(() => {
-      void api.request('PATCH', `/api/v1/namespaces/${t.sns}/configmaps/held`, { body: { metadata: { finalizers: null } }, contentType: 'application/merge-patch+json' });
-    }, 1000);
-    const started = Date.now();
-    const waited = await t.skiffctl(['delete', 'cm', 'held', '-n', t.sns, '--timeout=30s']);
-    clearTimeout(released);
+    // The finalizer is removed while skiffctl waits (once it has said `deleted`): it returns once the object is gone.
+    // Released on a timer instead, a slow start of skiffctl let the object go before its DELETE, which then failed.
+    let released = false;
+    const waited = await t.skiffctl(['delete', 'cm', 'held', '-n', t.sns, '--timeout=30s'], {
+      onStdout: (chunk) => {
+        if (released || !chunk.includes('configmap "held" deleted')) return;
+        released = true;
+        void api.request('PATCH', `/api/v1/namespaces/${t.sns}/configmaps/held`, { body: { metadata: { finalizers: null } }, contentType: 'application/merge-patch+json' });
+      },
+    });
     assert.equal(waited.code, 0, waited.stderr);
-    assert.ok(Date.now() - started >= 900, 'it waited for the finalizer');
+    assert.ok(released, `it said the object was deleted before waiting: ${waited.stdout}`);
     assert.equal((await api.request('GET', `/api/v1/namespaces/${t.sns}/configmaps/held`)).status, 404);
   });
 

@@ -34,7 +34,14 @@ export function skiffctlCommand(): string[] {
 
 const skiffctlArgv = skiffctlCommand();
 
-export function run(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<RunResult> {
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** Called with each piece of stdout as it arrives, for tests that act while the command is still running. */
+  onStdout?: (chunk: string) => void;
+}
+
+export function run(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(file, args, { cwd: repoRoot, env: opts.env ?? process.env, timeout: 60_000, maxBuffer: 16 << 20 },
       (err, stdout, stderr) => {
@@ -44,6 +51,7 @@ export function run(file: string, args: string[], opts: { env?: NodeJS.ProcessEn
         }
         resolve({ stdout, stderr, code: err ? (err as { code: number }).code : 0 });
       });
+    if (opts.onStdout) child.stdout?.on('data', (chunk: Buffer | string) => opts.onStdout?.(chunk.toString()));
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestApiserver } from '../../helpers/apiserver.ts';
-import { run, skiffctlCommand, withoutAges, type RunResult } from './harness.ts';
+import { run, skiffctlCommand, withoutAges, type RunOptions, type RunResult } from './harness.ts';
 
 const skiffctlArgv = skiffctlCommand();
 
@@ -20,7 +20,7 @@ export interface Twins {
   /** Runs both, each in its namespace (`-n` added first unless `noNamespace`), and returns [kubectl, skiffctl]. */
   both(args: string[], opts?: { input?: string; noNamespace?: boolean; env?: NodeJS.ProcessEnv }): Promise<[RunResult, RunResult]>;
   kubectl(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
-  skiffctl(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
+  skiffctl(args: string[], opts?: RunOptions): Promise<RunResult>;
 }
 
 let created = 0;
@@ -36,7 +36,7 @@ export async function makeTwins(api: TestApiserver, prefix: string): Promise<Twi
   const dir = mkdtempSync(path.join(os.tmpdir(), `twins-${prefix}-`));
   const base = ['--kubeconfig', api.kubeconfig];
   const kubectl = (args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> => run('kubectl', [...base, ...args], opts);
-  const skiffctl = (args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> =>
+  const skiffctl = (args: string[], opts: RunOptions = {}): Promise<RunResult> =>
     run(skiffctlArgv[0], [...skiffctlArgv.slice(1), ...base, ...args], opts);
   return {
     kns, sns, dir,

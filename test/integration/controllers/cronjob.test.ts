@@ -1,5 +1,7 @@
 // cronjob-controller against a real apiserver, with the controller's clock moved forward by the test instead of
-// waiting for real minutes. No job-controller runs: the test plays it by writing Job status (Complete) through the API.
+// waiting for real minutes. The clock stands still in between: set by real time, a slow test crossed a minute the test
+// did not and got a Job it did not expect. No job-controller runs: the test plays it by writing Job status (Complete)
+// through the API.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { newCronJobController } from '../../../controllers/cronjob.ts';
@@ -33,6 +35,16 @@ async function createCronJob(name: string, spec: Record<string, unknown>): Promi
     },
   });
   assert.equal(res.status, 201, res.text);
+}
+
+/**
+ * The controller with a clock standing at the middle of the current minute. A CronJob created in this minute has its
+ * first schedule at the next one, which the first advance of a minute passes, whichever side of the clock its
+ * creation time falls.
+ */
+function startController(): Promise<RunningControllers> {
+  const midMinute = Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
+  return runControllers(api, [newCronJobController], { startMs: midMinute, frozen: true });
 }
 
 /** Moves the controller's clock and wakes the CronJob (the real requeue timer would fire after the real delay). */
@@ -86,7 +98,7 @@ async function eventReasons(name: string): Promise<string[]> {
 
 describe('cronjob-controller', () => {
   it('creates a Job named for its scheduled minute when the schedule fires, then records its success', async () => {
-    ctrl = await runControllers(api, [newCronJobController]);
+    ctrl = await startController();
     await createCronJob('tick', {});
     await new Promise((r) => setTimeout(r, 200));
     await advance('tick', 60_000);
@@ -109,7 +121,7 @@ describe('cronjob-controller', () => {
   });
 
   it('concurrencyPolicy Forbid skips a run while one is active; Replace replaces it', async () => {
-    ctrl = await runControllers(api, [newCronJobController]);
+    ctrl = await startController();
     await createCronJob('forbid', { concurrencyPolicy: 'Forbid' });
     await createCronJob('replace', { concurrencyPolicy: 'Replace' });
     await new Promise((r) => setTimeout(r, 200));
@@ -129,7 +141,7 @@ describe('cronjob-controller', () => {
   });
 
   it('after more than 100 missed times, reports TooManyMissedTimes and runs only the latest', async () => {
-    ctrl = await runControllers(api, [newCronJobController]);
+    ctrl = await startController();
     await createCronJob('late', {});
     await new Promise((r) => setTimeout(r, 200));
     await advance('late', 200 * 60_000);
@@ -140,7 +152,7 @@ describe('cronjob-controller', () => {
   });
 
   it('suspend stops new runs', async () => {
-    ctrl = await runControllers(api, [newCronJobController]);
+    ctrl = await startController();
     await createCronJob('paused', { suspend: true });
     await new Promise((r) => setTimeout(r, 200));
     await advance('paused', 5 * 60_000);
@@ -149,9 +161,10 @@ describe('cronjob-controller', () => {
   });
 
   it('keeps only the history limits of finished Jobs', async () => {
-    ctrl = await runControllers(api, [newCronJobController]);
+    ctrl = await startController();
     await createCronJob('hist', { successfulJobsHistoryLimit: 1 });
     await new Promise((r) => setTimeout(r, 200));
+    let last = '';
     for (let i = 1; i <= 3; i++) {
       await advance('hist', 60_000);
       const jobs = await waitFor(`run ${i}`, async () => {
@@ -159,8 +172,13 @@ describe('cronjob-controller', () => {
         const open = js.filter((j) => !(j.status?.conditions as unknown[] | undefined)?.length);
         return open.length === 1 ? open : undefined;
       });
-      await completeJob(jobs[0].metadata.name);
+      last = jobs[0].metadata.name;
+      await completeJob(last);
     }
-    await waitFor('history trimmed to 1', async () => ((await jobsOf('hist')).length === 1 ? true : undefined));
+    const kept = await waitFor('history trimmed to 1', async () => {
+      const jobs = await jobsOf('hist');
+      return jobs.length === 1 ? jobs : undefined;
+    });
+    assert.equal(kept[0].metadata.name, last, 'the newest finished Job is the one kept');
   });
 });

@@ -115,4 +115,12 @@ describe('cronjob plan', () => {
     assert.deepEqual(jobsToClean(cronJob({ successfulJobsHistoryLimit: 0, failedJobsHistoryLimit: 2 }), jobs).map((j) => j.metadata?.name),
       ['s1', 's2', 's3', 's4']);
   });
+
+  it('breaks a tie of start times (whole seconds) by name, as kube does', () => {
+    const done = (name: string): Job => ({
+      metadata: { name }, status: { startTime: '2026-01-01T00:00:00Z', conditions: [{ type: 'Complete', status: 'True' }] },
+    });
+    const limitOne = cronJob({ successfulJobsHistoryLimit: 1 });
+    assert.deepEqual(jobsToClean(limitOne, [done('b-2'), done('b-3'), done('b-1')]).map((j) => j.metadata?.name), ['b-1', 'b-2']);
+  });
 });
