@@ -140,13 +140,21 @@ async function attachToRun(session: Session, created: Pod, opts: RunOptions, tim
     if (!obj) throw new CliError(`Error from server (NotFound): pods "${name}" not found`);
     return isReady(obj as Pod) || done(obj as Pod);
   }, { timeoutMs, timeoutMessage: 'timed out waiting for the condition' }) as Pod;
-  const printed = await printLog(session, pod);
-  if (!done(pod)) {
+  if (done(pod)) {
+    await printLog(session, pod);
+  } else {
+    let printed = '';
+    try {
+      printed = await printLog(session, pod);
+    } catch (e) {
+      session.err(`warning: couldn't fetch pre-attach logs: ${(e as Error).message}\n`);
+    }
     try {
       // The pod's own end decides the exit code below, not the attach's.
       await attachToPod(session, pod, { stdin: opts.stdin, tty: opts.tty, quiet: opts.quiet, container: name });
     } catch (e) {
-      // A short-lived container can end between Ready and the attach; kubectl then shows the log instead.
+      // A short-lived container can end between Ready and the attach; kubectl then shows the log instead, and a
+      // failure of that is the command's error.
       session.err(`warning: couldn't attach to pod/${name}, falling back to streaming logs: ${(e as Error).message.replace(/^error: /, '')}\n`);
       await printLog(session, pod, printed);
     }
@@ -171,15 +179,10 @@ async function attachToRun(session: Session, created: Pod, opts: RunOptions, tim
  * less what an earlier call printed; answers the whole log.
  */
 async function printLog(session: Session, pod: Pod, alreadyPrinted = ''): Promise<string> {
-  try {
-    const text = await session.client().requestText('GET',
-      resourcePath(podsResource, pod.metadata?.namespace, pod.metadata?.name ?? '', 'log'), { query: { container: pod.spec?.containers?.[0]?.name } });
-    session.out(text.startsWith(alreadyPrinted) ? text.slice(alreadyPrinted.length) : text);
-    return text;
-  } catch (e) {
-    session.err(`warning: couldn't fetch pre-attach logs: ${(e as Error).message}\n`);
-    return alreadyPrinted;
-  }
+  const text = await session.client().requestText('GET',
+    resourcePath(podsResource, pod.metadata?.namespace, pod.metadata?.name ?? '', 'log'), { query: { container: pod.spec?.containers?.[0]?.name } });
+  session.out(text.startsWith(alreadyPrinted) ? text.slice(alreadyPrinted.length) : text);
+  return text;
 }
 
 async function removePod(session: Session, pod: Pod): Promise<void> {
