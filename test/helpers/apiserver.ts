@@ -161,3 +161,18 @@ export async function startApiserver(opts: { args?: string[]; dataDir?: string; 
     logs: () => output,
   };
 }
+
+/**
+ * Creates Node `name` whose kubelet listens on 127.0.0.1:port (the address and port the apiserver proxies logs, exec,
+ * attach, port-forward and stats to); `status` adds to the Node's status (capacity, allocatable...).
+ */
+export async function registerNodeAt(api: TestApiserver, name: string, port: number,
+  opts: { labels?: Record<string, string>; status?: Record<string, unknown> } = {}): Promise<void> {
+  const node = await api.request('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: opts.labels } } });
+  if (node.status !== 201) throw new Error(`creating node ${name}: ${node.status} ${node.text}`);
+  const status = await api.request('PATCH', `/api/v1/nodes/${name}/status`, {
+    contentType: 'application/merge-patch+json',
+    body: { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: port } }, ...opts.status } },
+  });
+  if (status.status !== 200) throw new Error(`node ${name}'s status: ${status.status} ${status.text}`);
+}

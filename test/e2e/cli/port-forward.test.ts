@@ -7,28 +7,18 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
 import WebSocket from 'ws';
-import { ensureCA, issueClientCert } from '../../../apiserver/server/certs.ts';
-import { containerLabels, containerName, sandboxLabels, sandboxName, type PodRef } from '../../../kubelet/runtime/naming.ts';
-import { startKubeletServer, type KubeletServer } from '../../../kubelet/server/kubelet-server.ts';
-import { kubeletServingCert } from '../../../kubelet/server/serving-cert.ts';
-import { freePort, repoRoot, startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
+import { freePort, repoRoot, type TestApiserver } from '../../helpers/apiserver.ts';
 import { kubectl, skiffctl, skiffctlCommand } from '../../integration/cli/harness.ts';
-import { createFixture, waitFor, type Fixture } from '../runtime/runtime-fixture.ts';
+import { httpGet, servedPage, startKubeletServerFixture, startServingPod, type KubeletServerFixture } from '../kubelet/kubelet-server-fixture.ts';
+import { waitFor, type Fixture } from '../runtime/runtime-fixture.ts';
 
 let fx: Fixture;
 let api: TestApiserver;
-let kubelet: KubeletServer;
-let dir: string;
+let k: KubeletServerFixture;
 
-const page = 'hello from web\n';
 const argv = skiffctlCommand();
 
 interface Forward {
@@ -62,17 +52,6 @@ async function stop(fwd: Forward, signal: NodeJS.Signals = 'SIGINT'): Promise<nu
   return fwd.exited;
 }
 
-function get(port: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => { body += d.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
-
 /** Sends `payload` to the echo server and reads until `payload.length` bytes came back, then closes. */
 function echo(port: number, payload: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -93,61 +72,10 @@ function echo(port: number, payload: Buffer): Promise<Buffer> {
   });
 }
 
-/** A pod whose one container serves `page` over HTTP on 8080 ("http") and echoes on 9000 ("echo"). */
-async function startPod(name: string, podLabels: Record<string, string>): Promise<void> {
-  const created = await api.request('POST', '/api/v1/namespaces/default/pods', { body: {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: podLabels },
-    spec: {
-      nodeName: fx.nodeName,
-      containers: [{ name: 'app', image: fx.busyboxImage, ports: [{ name: 'http', containerPort: 8080 }, { name: 'echo', containerPort: 9000 }] }],
-    },
-  } });
-  assert.equal(created.status, 201, created.text);
-  const pod: PodRef = { name, namespace: 'default', uid: created.body.metadata.uid };
-  const sandbox = await fx.runtime.createSandbox({
-    name: sandboxName(pod, 0), image: fx.pauseImage, hostname: name, portMappings: [], network: { mode: 'network', network: 'bridge' },
-    labels: { ...sandboxLabels({ pod, attempt: 0, nodeName: fx.nodeName }), ...fx.label },
-  });
-  const id = await fx.runtime.createContainer({
-    name: containerName(pod, 'app', 0), image: fx.busyboxImage, sandboxId: sandbox.id, pidNamespace: 'container', env: [], mounts: [],
-    command: ['sh', '-c', "mkdir -p /www && echo 'hello from web' > /www/index.html && httpd -p 8080 -h /www && exec nc -ll -p 9000 -e cat"],
-    labels: { ...containerLabels({ pod, containerName: 'app', restartCount: 0, nodeName: fx.nodeName, sandboxId: sandbox.id, specHash: 'test' }), ...fx.label },
-  });
-  await fx.runtime.startContainer(id);
-  // Port-forward goes only to a running pod; without pod workers the test says so itself.
-  const status = await api.request('PATCH', `/api/v1/namespaces/default/pods/${name}/status`, {
-    contentType: 'application/merge-patch+json', body: { status: { phase: 'Running', podIP: sandbox.ip } },
-  });
-  assert.equal(status.status, 200, status.text);
-  await waitFor(`${name} to serve`, async () => {
-    const r = await fx.runtime.execSync(id, ['sh', '-c', 'wget -qO- 127.0.0.1:8080/'], 5000);
-    return r.exitCode === 0 && r.stdout === page ? true : undefined;
-  });
-}
-
 before(async () => {
-  fx = await createFixture('cli-port-forward');
-  dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-cli-port-forward-'));
-  const ca = await ensureCA(path.join(dir, 'client-ca'));
-  const client = await issueClientCert(ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] });
-  writeFileSync(path.join(dir, 'client.crt'), client.certPem);
-  writeFileSync(path.join(dir, 'client.key'), client.keyPem, { mode: 0o600 });
-  api = await startApiserver({ args: [
-    '--kubelet-client-certificate', path.join(dir, 'client.crt'), '--kubelet-client-key', path.join(dir, 'client.key'),
-  ] });
-  const tls = await kubeletServingCert({ rootDir: path.join(dir, 'kubelet'), nodeName: fx.nodeName, nodeIP: '127.0.0.1' });
-  kubelet = await startKubeletServer({
-    host: '127.0.0.1', port: 0, tls, clientCaPem: ca.certPem, runtime: fx.runtime, nodeName: fx.nodeName,
-    logger: pino({ level: 'silent' }),
-  });
-  const node = await api.request('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: fx.nodeName } } });
-  assert.equal(node.status, 201, node.text);
-  const status = await api.request('PATCH', `/api/v1/nodes/${fx.nodeName}/status`, {
-    contentType: 'application/merge-patch+json',
-    body: { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: kubelet.port } } } },
-  });
-  assert.equal(status.status, 200, status.text);
-  await startPod('web', { app: 'web' });
+  k = await startKubeletServerFixture('cli-port-forward');
+  ({ fx, api } = k);
+  await startServingPod(k, 'web', { labels: { app: 'web' } });
   for (const body of [
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } },
   ]) {
@@ -165,11 +93,7 @@ before(async () => {
 });
 
 after(async () => {
-  await kubelet?.close();
-  await api?.stop();
-  api?.cleanup();
-  await fx?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await k?.cleanup();
 });
 
 describe('skiffctl port-forward', () => {
@@ -177,7 +101,7 @@ describe('skiffctl port-forward', () => {
     const local = await freePort();
     const fwd = await portForward('pod/web', [`${local}:8080`]);
     try {
-      for (let i = 0; i < 3; i++) assert.deepEqual(await get(local), { status: 200, body: page });
+      for (let i = 0; i < 3; i++) assert.deepEqual(await httpGet(local), { status: 200, body: servedPage });
       await waitFor('three connection lines', async () => (fwd.stdout().match(/Handling connection/g)?.length === 3 ? true : undefined));
       // Where the host has no IPv6 loopback, kubectl (and skiffctl) skip ::1 quietly.
       const v6 = fwd.stdout().includes('[::1]') ? `Forwarding from [::1]:${local} -> 8080\n` : '';
@@ -194,11 +118,11 @@ describe('skiffctl port-forward', () => {
       const [httpPort, echoPort] = fwd.ports;
       const big = randomBytes(2 << 20);
       const [bigBack, one, two, a, b] = await Promise.all([
-        echo(echoPort, big), echo(echoPort, Buffer.from('one\n')), echo(echoPort, Buffer.from('two\n')), get(httpPort), get(httpPort),
+        echo(echoPort, big), echo(echoPort, Buffer.from('one\n')), echo(echoPort, Buffer.from('two\n')), httpGet(httpPort), httpGet(httpPort),
       ]);
       assert.ok(bigBack.equals(big), `echoed ${bigBack.length} of ${big.length} bytes`);
       assert.deepEqual([one.toString(), two.toString()], ['one\n', 'two\n']);
-      assert.deepEqual([a, b], [{ status: 200, body: page }, { status: 200, body: page }]);
+      assert.deepEqual([a, b], [{ status: 200, body: servedPage }, { status: 200, body: servedPage }]);
     } finally {
       assert.equal(await stop(fwd), 0, fwd.stderr());
     }
@@ -208,7 +132,7 @@ describe('skiffctl port-forward', () => {
     for (const [target, spec] of [['svc/web', ':80'], ['svc/web', ':http'], ['deploy/web', ':8080'], ['deployment.apps/web', ':http']] as const) {
       const fwd = await portForward(target, [spec]);
       try {
-        assert.deepEqual(await get(fwd.ports[0]), { status: 200, body: page }, target);
+        assert.deepEqual(await httpGet(fwd.ports[0]), { status: 200, body: servedPage }, target);
         assert.match(fwd.stdout(), new RegExp(`^Forwarding from 127\\.0\\.0\\.1:${fwd.ports[0]} -> 8080$`, 'm'));
       } finally {
         assert.equal(await stop(fwd, 'SIGTERM'), 0, fwd.stderr());
@@ -220,13 +144,13 @@ describe('skiffctl port-forward', () => {
     const fwd = await portForward('pod/web', [':9999', ':8080']);
     try {
       const [closed, open] = fwd.ports;
-      await assert.rejects(get(closed));
+      await assert.rejects(httpGet(closed));
       await waitFor('the error line', async () => (fwd.stderr() !== '' ? true : undefined));
       assert.match(fwd.stderr(), new RegExp(`^E\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d{6} {1,7}${fwd.child.pid} portforward\\.go:413\\] "Unhandled Error" `
         + `err="an error occurred forwarding ${closed} -> 9999: error forwarding port 9999 to pod [0-9a-f]{64}, uid : `
         + 'dial tcp4 [\\d.]+:9999: connect: connection refused"\\n$'));
-      assert.deepEqual(await get(open), { status: 200, body: page });
-      await assert.rejects(get(closed));
+      assert.deepEqual(await httpGet(open), { status: 200, body: servedPage });
+      await assert.rejects(httpGet(closed));
       assert.equal(fwd.child.exitCode, null, 'still forwarding');
     } finally {
       assert.equal(await stop(fwd), 0, fwd.stderr());
@@ -266,7 +190,7 @@ describe('the kubelet\'s v4.channel.k8s.io port-forward, through the apiserver',
     ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('echo me\n')]));
     ws.send(Buffer.concat([Buffer.from([2]), Buffer.from('GET / HTTP/1.0\r\n\r\n')]));
     await waitFor('the echo', async () => (after(0).toString() === 'echo me\n' ? true : undefined));
-    await waitFor('the HTTP answer', async () => (after(2).toString().endsWith(page) ? true : undefined));
+    await waitFor('the HTTP answer', async () => (after(2).toString().endsWith(servedPage) ? true : undefined));
     assert.match(after(2).toString(), /^HTTP\/1\.[01] 200 OK\r\n/);
     await waitFor('the closed port\'s error', async () => (after(5).length > 0 ? true : undefined));
     assert.match(after(5).toString(), /^error forwarding port 9999 to pod [0-9a-f]{64}, uid : dial tcp4 [\d.]+:9999: connect: connection refused$/);

@@ -4,26 +4,21 @@
 // this needs no pod workers.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
 import WebSocket from 'ws';
-import { ensureCA, issueClientCert } from '../../../apiserver/server/certs.ts';
+import { issueClientCert } from '../../../apiserver/server/certs.ts';
 import { containerLabels, containerName, sandboxLabels, sandboxName, type PodRef } from '../../../kubelet/runtime/naming.ts';
-import { startKubeletServer, type KubeletServer } from '../../../kubelet/server/kubelet-server.ts';
-import { kubeletServingCert } from '../../../kubelet/server/serving-cert.ts';
-import { startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
-import { createFixture, waitFor, type Fixture } from '../runtime/runtime-fixture.ts';
+import type { KubeletServer } from '../../../kubelet/server/kubelet-server.ts';
+import type { TestApiserver } from '../../helpers/apiserver.ts';
+import { waitFor, type Fixture } from '../runtime/runtime-fixture.ts';
+import { startKubeletServerFixture, type KubeletServerFixture } from './kubelet-server-fixture.ts';
 
 let fx: Fixture;
 let api: TestApiserver;
 let kubelet: KubeletServer;
-let dir: string;
+let k: KubeletServerFixture;
 let clientCa: { certPem: string; keyPem: string };
-let kubeletTls: { certPem: string; keyPem: string };
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
@@ -57,30 +52,8 @@ async function startContainer(pod: PodRef, sandboxId: string, name: string, scri
 }
 
 before(async () => {
-  fx = await createFixture('kubelet-exec-logs');
-  dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-kubelet-server-'));
-  // The apiserver's kubelet client certificate comes from a CA the kubelet trusts (its --client-ca-file).
-  const ca = await ensureCA(path.join(dir, 'client-ca'));
-  clientCa = ca;
-  const client = await issueClientCert(ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] });
-  writeFileSync(path.join(dir, 'client.crt'), client.certPem);
-  writeFileSync(path.join(dir, 'client.key'), client.keyPem, { mode: 0o600 });
-  api = await startApiserver({ args: [
-    '--kubelet-client-certificate', path.join(dir, 'client.crt'), '--kubelet-client-key', path.join(dir, 'client.key'),
-  ] });
-  kubeletTls = await kubeletServingCert({ rootDir: path.join(dir, 'kubelet'), nodeName: fx.nodeName, nodeIP: '127.0.0.1' });
-  kubelet = await startKubeletServer({
-    host: '127.0.0.1', port: 0, tls: kubeletTls, clientCaPem: ca.certPem, runtime: fx.runtime, nodeName: fx.nodeName,
-    logger: pino({ level: 'silent' }),
-  });
-
-  const node = await api.request('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: fx.nodeName } } });
-  assert.equal(node.status, 201, node.text);
-  const status = await api.request('PATCH', `/api/v1/nodes/${fx.nodeName}/status`, {
-    contentType: 'application/merge-patch+json',
-    body: { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: kubelet.port } } } },
-  });
-  assert.equal(status.status, 200, status.text);
+  k = await startKubeletServerFixture('kubelet-exec-logs');
+  ({ fx, api, kubelet, clientCa } = k);
   const created = await api.request('POST', '/api/v1/namespaces/default/pods', { body: {
     apiVersion: 'v1', kind: 'Pod', metadata: { name: 'shell' },
     spec: {
@@ -106,11 +79,7 @@ before(async () => {
 });
 
 after(async () => {
-  await kubelet?.close();
-  await api?.stop();
-  api?.cleanup();
-  await fx?.cleanup();
-  rmSync(dir, { recursive: true, force: true });
+  await k?.cleanup();
 });
 
 describe('kubectl logs', () => {

@@ -5,30 +5,19 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pino } from 'pino';
-import { ensureCA, issueClientCert } from '../../../apiserver/server/certs.ts';
-import { containerLabels, containerName, sandboxLabels, sandboxName, type PodRef } from '../../../kubelet/runtime/naming.ts';
-import type { SandboxNetwork } from '../../../kubelet/runtime/runtime.ts';
-import { startKubeletServer, type KubeletServer } from '../../../kubelet/server/kubelet-server.ts';
-import { kubeletServingCert } from '../../../kubelet/server/serving-cert.ts';
-import { freePort, startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
+import { freePort, type TestApiserver } from '../../helpers/apiserver.ts';
 import { kubectlFor, type Kubectl } from '../../helpers/kubectl.ts';
-import { createFixture, waitFor, type Fixture } from '../runtime/runtime-fixture.ts';
+import { waitFor, type Fixture } from '../runtime/runtime-fixture.ts';
+import { httpGet, servedPage, startKubeletServerFixture, startServingPod, type KubeletServerFixture } from './kubelet-server-fixture.ts';
 
 let fx: Fixture;
 let api: TestApiserver;
-let kubelet: KubeletServer;
+let k: KubeletServerFixture;
 let kubectl: Kubectl;
-let dir: string;
 let hostPort: number;
 
-const page = 'hello from web\n';
 
 interface Forward {
   child: ChildProcess;
@@ -62,17 +51,6 @@ async function stop(fwd: Forward): Promise<number | null> {
   return fwd.exited;
 }
 
-function get(port: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => { body += d.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
-
 /** Sends `payload` to the echo server, half-closes, and answers everything that comes back. */
 function echo(port: number, payload: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -85,81 +63,25 @@ function echo(port: number, payload: Buffer): Promise<Buffer> {
   });
 }
 
-/** A pod whose one container serves `page` over HTTP on httpPort and echoes on echoPort. */
-async function startPod(name: string, network: SandboxNetwork, httpPort: number, echoPort: number, podLabels: Record<string, string> = {}): Promise<void> {
-  const created = await api.request('POST', '/api/v1/namespaces/default/pods', { body: {
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: podLabels },
-    spec: {
-      nodeName: fx.nodeName, hostNetwork: network.mode === 'host' || undefined,
-      containers: [{ name: 'app', image: fx.busyboxImage, ports: [{ name: 'http', containerPort: httpPort }, { name: 'echo', containerPort: echoPort }] }],
-    },
-  } });
-  assert.equal(created.status, 201, created.text);
-  const pod: PodRef = { name, namespace: 'default', uid: created.body.metadata.uid };
-  const sandbox = await fx.runtime.createSandbox({
-    name: sandboxName(pod, 0), image: fx.pauseImage, hostname: name, portMappings: [], network,
-    labels: { ...sandboxLabels({ pod, attempt: 0, nodeName: fx.nodeName }), ...fx.label },
-  });
-  const id = await fx.runtime.createContainer({
-    name: containerName(pod, 'app', 0), image: fx.busyboxImage, sandboxId: sandbox.id, pidNamespace: 'container', env: [], mounts: [],
-    command: ['sh', '-c', `mkdir -p /www && echo 'hello from web' > /www/index.html && httpd -p ${httpPort} -h /www && exec nc -ll -p ${echoPort} -e cat`],
-    labels: { ...containerLabels({ pod, containerName: 'app', restartCount: 0, nodeName: fx.nodeName, sandboxId: sandbox.id, specHash: 'test' }), ...fx.label },
-  });
-  await fx.runtime.startContainer(id);
-  // kubectl forwards only to a running pod; without pod workers the test says so itself.
-  const status = await api.request('PATCH', `/api/v1/namespaces/default/pods/${name}/status`, {
-    contentType: 'application/merge-patch+json', body: { status: { phase: 'Running', podIP: sandbox.ip ?? '127.0.0.1' } },
-  });
-  assert.equal(status.status, 200, status.text);
-  await waitFor(`${name} to serve`, async () => {
-    const r = await fx.runtime.execSync(id, ['sh', '-c', `wget -qO- 127.0.0.1:${httpPort}/`], 5000);
-    return r.exitCode === 0 && r.stdout === page ? true : undefined;
-  });
-}
-
 before(async () => {
-  fx = await createFixture('kubelet-port-forward');
-  dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-port-forward-'));
-  const ca = await ensureCA(path.join(dir, 'client-ca'));
-  const client = await issueClientCert(ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] });
-  writeFileSync(path.join(dir, 'client.crt'), client.certPem);
-  writeFileSync(path.join(dir, 'client.key'), client.keyPem, { mode: 0o600 });
-  api = await startApiserver({ args: [
-    '--kubelet-client-certificate', path.join(dir, 'client.crt'), '--kubelet-client-key', path.join(dir, 'client.key'),
-  ] });
+  k = await startKubeletServerFixture('kubelet-port-forward');
+  ({ fx, api } = k);
   kubectl = kubectlFor(api.kubeconfig, { timeoutMs: 30_000 });
-  const tls = await kubeletServingCert({ rootDir: path.join(dir, 'kubelet'), nodeName: fx.nodeName, nodeIP: '127.0.0.1' });
-  kubelet = await startKubeletServer({
-    host: '127.0.0.1', port: 0, tls, clientCaPem: ca.certPem, runtime: fx.runtime, nodeName: fx.nodeName,
-    logger: pino({ level: 'silent' }),
-  });
-  const node = await api.request('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: fx.nodeName } } });
-  assert.equal(node.status, 201, node.text);
-  const status = await api.request('PATCH', `/api/v1/nodes/${fx.nodeName}/status`, {
-    contentType: 'application/merge-patch+json',
-    body: { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: kubelet.port } } } },
-  });
-  assert.equal(status.status, 200, status.text);
-
-  await startPod('web', { mode: 'network', network: 'bridge' }, 8080, 9000, { app: 'web' });
+  await startServingPod(k, 'web', { labels: { app: 'web' } });
   // On the host's network the pod's ports are the host's: free ones, reached at the node's loopback.
   hostPort = await freePort();
-  await startPod('hostweb', { mode: 'host' }, hostPort, await freePort());
+  await startServingPod(k, 'hostweb', { network: { mode: 'host' }, httpPort: hostPort, echoPort: await freePort() });
 });
 
 after(async () => {
-  await kubelet?.close();
-  await api?.stop();
-  api?.cleanup();
-  await fx?.cleanup();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await k?.cleanup();
 });
 
 describe('kubectl port-forward', () => {
   it('forwards pod/<name>: HTTP answers, one connection after another', async () => {
     const fwd = await portForward('pod/web', [8080]);
     try {
-      for (let i = 0; i < 3; i++) assert.deepEqual(await get(fwd.ports[0]), { status: 200, body: page });
+      for (let i = 0; i < 3; i++) assert.deepEqual(await httpGet(fwd.ports[0]), { status: 200, body: servedPage });
       assert.match(fwd.stdout(), /Handling connection for \d+/);
     } finally {
       assert.equal(await stop(fwd), 0, fwd.stderr());
@@ -172,11 +94,11 @@ describe('kubectl port-forward', () => {
       const big = randomBytes(3 << 20);
       const small = [Buffer.from('one\n'), Buffer.from('two\n'), Buffer.from('three\n')];
       const [bigBack, ...rest] = await Promise.all([
-        echo(fwd.ports[1], big), ...small.map((s) => echo(fwd.ports[1], s)), get(fwd.ports[0]), get(fwd.ports[0]),
+        echo(fwd.ports[1], big), ...small.map((s) => echo(fwd.ports[1], s)), httpGet(fwd.ports[0]), httpGet(fwd.ports[0]),
       ]);
       assert.ok((bigBack as Buffer).equals(big), `echoed ${(bigBack as Buffer).length} of ${big.length} bytes`);
       assert.deepEqual(rest.slice(0, 3).map((b) => (b as Buffer).toString()), small.map((s) => s.toString()));
-      assert.deepEqual(rest.slice(3), [{ status: 200, body: page }, { status: 200, body: page }]);
+      assert.deepEqual(rest.slice(3), [{ status: 200, body: servedPage }, { status: 200, body: servedPage }]);
     } finally {
       assert.equal(await stop(fwd), 0, fwd.stderr());
     }
@@ -203,7 +125,7 @@ spec:
     for (const [target, port] of [['svc/web', 80], ['deploy/web', 8080]] as const) {
       const fwd = await portForward(target, [port]);
       try {
-        assert.deepEqual(await get(fwd.ports[0]), { status: 200, body: page });
+        assert.deepEqual(await httpGet(fwd.ports[0]), { status: 200, body: servedPage });
         assert.match(fwd.stdout(), new RegExp(`Forwarding from 127\\.0\\.0\\.1:${fwd.ports[0]} -> 8080`));
       } finally {
         assert.equal(await stop(fwd), 0, fwd.stderr());
@@ -214,7 +136,7 @@ spec:
   it('reaches a pod on the host\'s network at the node\'s loopback', async () => {
     const fwd = await portForward('pod/hostweb', [hostPort]);
     try {
-      assert.deepEqual(await get(fwd.ports[0]), { status: 200, body: page });
+      assert.deepEqual(await httpGet(fwd.ports[0]), { status: 200, body: servedPage });
     } finally {
       assert.equal(await stop(fwd), 0, fwd.stderr());
     }
@@ -222,7 +144,7 @@ spec:
 
   it('reports a closed port as kubectl does, and loses the connection', async () => {
     const fwd = await portForward('pod/web', [9999]);
-    await assert.rejects(get(fwd.ports[0]));
+    await assert.rejects(httpGet(fwd.ports[0]));
     const code = await Promise.race([fwd.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 10_000))]);
     if (code === 'running') fwd.child.kill('SIGKILL');
     assert.match(fwd.stderr(), /error forwarding port 9999 to pod [0-9a-f]{64}, uid : dial tcp4 [\d.]+:9999: connect: connection refused/);
@@ -233,7 +155,7 @@ spec:
   it('works over plain SPDY as well (kubectl\'s fallback and older clients)', async () => {
     const fwd = await portForward('pod/web', [8080, 9000], { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' });
     try {
-      assert.deepEqual(await get(fwd.ports[0]), { status: 200, body: page });
+      assert.deepEqual(await httpGet(fwd.ports[0]), { status: 200, body: servedPage });
       const payload = randomBytes(1 << 20);
       assert.ok((await echo(fwd.ports[1], payload)).equals(payload));
     } finally {

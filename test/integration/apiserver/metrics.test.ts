@@ -3,19 +3,13 @@
 // is dead (nothing listens on its port). Real kubectl top and get --raw, and skiffctl top next to kubectl, must show
 // the fake kubelet's numbers, leave the dead node out, and fail for unknown names as metrics-server does.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ensureCA, issueServingCert } from '../../../apiserver/server/certs.ts';
-import { freePort, startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
+import { freePort, registerNodeAt, startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
+import { startFakeKubelet, type FakeKubelet } from '../../helpers/fake-kubelet.ts';
 import { both, kubectl as runKubectl, type RunResult } from '../cli/harness.ts';
 
 let api: TestApiserver;
-let dir: string;
-let kubelet: https.Server;
+let kubelet: FakeKubelet;
 let summaryRequests = 0;
 
 const sampled = new Date(Date.now() - 3000).toISOString();
@@ -45,10 +39,7 @@ async function ok(method: string, url: string, body: unknown): Promise<Record<st
 
 before(async () => {
   api = await startApiserver();
-  dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-metrics-'));
-  const ca = await ensureCA(dir);
-  const tls = await issueServingCert(ca, { commonName: 'n1', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-  kubelet = https.createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+  kubelet = await startFakeKubelet((req, res) => {
     if (req.url !== '/stats/summary') {
       res.writeHead(404).end();
       return;
@@ -56,18 +47,15 @@ before(async () => {
     summaryRequests++;
     res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(summary));
   });
-  await new Promise<void>((resolve) => kubelet.listen(0, '127.0.0.1', () => resolve()));
   const nodes: [string, number, Record<string, string>][] = [
-    ['n1', (kubelet.address() as AddressInfo).port, { zone: 'a' }],
+    ['n1', kubelet.port, { zone: 'a' }],
     ['n2', await freePort(), { zone: 'b' }],
   ];
   for (const [name, port, labels] of nodes) {
-    const node = await ok('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels } });
-    await ok('PUT', `/api/v1/nodes/${name}/status`, {
-      ...node,
+    await registerNodeAt(api, name, port, {
+      labels,
       status: {
         addresses: [{ type: 'InternalIP', address: '127.0.0.1' }, { type: 'Hostname', address: name }],
-        daemonEndpoints: { kubeletEndpoint: { Port: port } },
         capacity: { cpu: '2', memory: '4Gi', pods: '110' }, allocatable: { cpu: '1800m', memory: '3Gi', pods: '110' },
       },
     });
@@ -92,9 +80,7 @@ before(async () => {
 after(async () => {
   await api.stop();
   api.cleanup();
-  kubelet.closeAllConnections();
   kubelet.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const kubectl = (...args: string[]): Promise<RunResult> => runKubectl(['--kubeconfig', api.kubeconfig, ...args]);

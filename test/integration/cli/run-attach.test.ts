@@ -3,22 +3,17 @@
 // read either, that error is the command's, and --rm still deletes the pod. No kubelet runs: a fake one on loopback
 // refuses every attach and serves the logs, and the test plays the rest (binding, Ready, the container's end).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { ensureCA, issueServingCert } from '../../../apiserver/server/certs.ts';
-import { startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
+import { registerNodeAt, startApiserver, type TestApiserver } from '../../helpers/apiserver.ts';
+import { startFakeKubelet, type FakeKubelet } from '../../helpers/fake-kubelet.ts';
 import type { RunResult } from './harness.ts';
 import { makeTwins, withoutKlog, type Twins } from './twins.ts';
 
 let api: TestApiserver;
 let t: Twins;
-let dir: string;
-let kubelet: https.Server;
+let kubelet: FakeKubelet;
 
 /** What the fake kubelet has been asked, as `verb ns/pod` (verb: log or attach). */
 const requests: string[] = [];
@@ -54,11 +49,9 @@ function fakeKubelet(req: IncomingMessage, res: ServerResponse): void {
 before(async () => {
   api = await startApiserver();
   t = await makeTwins(api, 'run-attach');
-  dir = mkdtempSync(path.join(os.tmpdir(), 'skiff-run-attach-'));
-  const tls = await issueServingCert(await ensureCA(dir), { commonName: 'n1', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-  kubelet = https.createServer({ cert: tls.certPem, key: tls.keyPem }, fakeKubelet);
+  kubelet = await startFakeKubelet(fakeKubelet);
   // Every attach is refused, as a kubelet refuses one for a container that has just ended.
-  kubelet.on('upgrade', (req, socket) => {
+  kubelet.server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
     const m = /^\/attach\/([^/]+)\/([^/?]+)\//.exec(req.url ?? '');
     const pod = m ? `${m[1]}/${m[2]}` : '?';
     requests.push(`attach ${pod}`);
@@ -66,27 +59,13 @@ before(async () => {
     const body = `container ${m?.[2] ?? ''} not found in pod ${m?.[2] ?? ''}_${m?.[1] ?? ''}`;
     socket.end(`HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
   });
-  await new Promise<void>((resolve) => kubelet.listen(0, '127.0.0.1', () => resolve()));
-  const node = await api.request('POST', '/api/v1/nodes', { body: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } } });
-  assert.equal(node.status, 201, node.text);
-  const status = await api.request('PUT', '/api/v1/nodes/n1/status', {
-    body: {
-      ...node.body,
-      status: {
-        addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
-        daemonEndpoints: { kubeletEndpoint: { Port: (kubelet.address() as AddressInfo).port } },
-      },
-    },
-  });
-  assert.equal(status.status, 200, status.text);
+  await registerNodeAt(api, 'n1', kubelet.port);
 });
 
 after(async () => {
   await api.stop();
   api.cleanup();
-  kubelet.closeAllConnections();
   kubelet.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const rfc3339 = (): string => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
