@@ -7,14 +7,6 @@ import {
   findPort, headlessServiceLabel, isPodReadyConditionTrue, isServiceIPSet, shouldPodBeInEndpoints, shouldSetHostname,
 } from './service-endpoints.ts';
 
-// What the Endpoints and EndpointSlice controllers share lives in service-endpoints.ts and endpoints-trigger-time.ts;
-// re-exported here, where the Endpoints code (and its tests) always found it.
-export {
-  findPort, headlessServiceLabel, isPodReadyConditionTrue, podEndpointsChanged, serviceSelects, servesEndpoints,
-  shouldPodBeInEndpoints,
-} from './service-endpoints.ts';
-export { TriggerTimeTracker, lastChangeTriggerTimeAnnotation, rfc3339Nano } from './endpoints-trigger-time.ts';
-
 export type EndpointSubset = NonNullable<Endpoints['subsets']>[number];
 export type EndpointAddress = NonNullable<EndpointSubset['addresses']>[number];
 export type EndpointPort = NonNullable<EndpointSubset['ports']>[number];

@@ -2,20 +2,33 @@
 // util package): the labels that tie a slice to its Service and its writer, what makes two endpoints "the same"
 // endpoint (updated in place) rather than a removal and an addition, how port sets are keyed, and how creates are
 // turned into updates of slices that would otherwise be deleted, so that a change rewrites as few slices as it can.
-import { serviceNameLabel, type SliceEndpoint } from '../apiserver/api/endpoint-slices.ts';
+import { sliceServiceKey, type SliceEndpoint } from '../apiserver/api/endpoint-slices.ts';
+import { resourceFor } from '../apiserver/api/resources.ts';
 import type { EndpointSlice } from '../apiserver/api/types.ts';
-import { parseIPSloppy } from '../apiserver/api/validation/ip-address.ts';
+import { formatIP, ipv4Bytes, parseIPSloppy } from '../apiserver/api/validation/ip-address.ts';
 import { nameIsDNSSubdomain } from '../apiserver/api/validation/names.ts';
 import {
-  ItemExponentialRateLimiter, MaxOfRateLimiter, TokenBucketRateLimiter, WorkQueue,
+  ItemExponentialRateLimiter, MaxOfRateLimiter, TokenBucketRateLimiter, WorkQueue, type IndexFunc,
 } from '../apiserver/client/index.ts';
 import { canonicalJson } from './controller-revision.ts';
 
-export type { SliceEndpoint };
 export type SlicePort = NonNullable<EndpointSlice['ports']>[number];
 export type AddressType = 'IPv4' | 'IPv6';
 
-export { serviceNameLabel };
+export const endpointSlicesResource = resourceFor('discovery.k8s.io', 'v1', 'endpointslices')!;
+/** How soon to look again when the slice cache is behind a controller's own writes (or someone else's). */
+export const staleCacheRetryMs = 100;
+
+/**
+ * The slice informer's index of slices by the `<namespace>/<service>` key of their Service. Both slice controllers
+ * ask for it under this name with this very function, so the shared informer holds it once.
+ */
+export const byServiceIndex = 'byService';
+export const sliceServiceIndex: IndexFunc<EndpointSlice> = (slice) => {
+  const key = sliceServiceKey(slice);
+  return key ? [key] : [];
+};
+
 /** Which controller writes a slice; each touches only its own. */
 export const managedByLabel = 'endpointslice.kubernetes.io/managed-by';
 /** Endpoints so marked are not mirrored into slices (the apiserver's own, for one). */
@@ -40,12 +53,6 @@ export function sliceLabel(slice: EndpointSlice, label: string): string | undefi
   return slice.metadata?.labels?.[label];
 }
 
-/** `<namespace>/<service>` of the Service (or Endpoints) a slice is labelled with; undefined without the label. */
-export function sliceServiceKey(slice: EndpointSlice): string | undefined {
-  const service = sliceLabel(slice, serviceNameLabel);
-  return service ? `${slice.metadata?.namespace ?? ''}/${service}` : undefined;
-}
-
 /** getEndpointSlicePrefix: `<name>-`, or just the name when the dash would make the prefix invalid. */
 export function slicePrefix(name: string): string {
   const prefix = `${name}-`;
@@ -60,25 +67,7 @@ export function slicePrefix(name: string): string {
 export function canonicalIP(text: string): { ip: string; family: AddressType } | undefined {
   const bytes = parseIPSloppy(text);
   if (!bytes) return undefined;
-  const v4 = bytes.length === 4 ? bytes
-    : bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff ? bytes.subarray(12) : undefined;
-  if (v4) return { ip: [...v4].join('.'), family: 'IPv4' };
-  const groups = Array.from({ length: 8 }, (_, i) => (bytes[2 * i] << 8) | bytes[2 * i + 1]);
-  let runStart = -1;
-  let runLength = 0;
-  for (let i = 0; i < 8;) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > runLength) {
-      runStart = i;
-      runLength = j - i;
-    }
-    i = j === i ? i + 1 : j;
-  }
-  const hex = (from: number, to: number): string => groups.slice(from, to).map((g) => g.toString(16)).join(':');
-  // RFC 5952: "::" never stands for a single zero group.
-  if (runLength < 2) return { ip: hex(0, 8), family: 'IPv6' };
-  return { ip: `${hex(0, runStart)}::${hex(runStart + runLength, 8)}`, family: 'IPv6' };
+  return { ip: formatIP(bytes), family: ipv4Bytes(bytes) ? 'IPv4' : 'IPv6' };
 }
 
 /**

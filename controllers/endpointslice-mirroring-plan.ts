@@ -2,10 +2,12 @@
 // for a Service without a selector become EndpointSlices, so that slice readers see them too. Each subset maps to
 // one slice per address type (at most maxEndpointsPerSubset addresses of it are mirrored), carrying the Endpoints'
 // labels and annotations; addresses that are no IP are skipped and counted.
-import type { Endpoints, EndpointSlice, Service } from '../apiserver/api/types.ts';
+import type { Endpoints, EndpointSlice } from '../apiserver/api/types.ts';
+import { serviceNameLabel, type SliceEndpoint } from '../apiserver/api/endpoint-slices.ts';
+import { canonicalJson } from './controller-revision.ts';
 import {
-  canonicalIP, endpointKey, endpointsEqualBeyondHash, managedByLabel, portMapKey, recycleDeletes, serviceNameLabel,
-  skipMirrorLabel, sliceEndpoints, slicePrefix, type AddressType, type SliceChanges, type SliceEndpoint, type SlicePort,
+  canonicalIP, endpointKey, endpointsEqualBeyondHash, managedByLabel, portMapKey, recycleDeletes, skipMirrorLabel,
+  sliceEndpoints, slicePrefix, type AddressType, type SliceChanges, type SlicePort,
 } from './endpointslice-common.ts';
 import { lastChangeTriggerTimeAnnotation } from './endpoints-trigger-time.ts';
 import { controllerRef } from './workload-pods.ts';
@@ -26,11 +28,6 @@ type EndpointAddress = NonNullable<EndpointSubset['addresses']>[number];
 export function shouldMirror(ep: Endpoints | undefined): boolean {
   if (!ep) return false;
   return ep.metadata?.labels?.[skipMirrorLabel] !== 'true' && ep.metadata?.annotations?.[leaderElectionAnnotation] === undefined;
-}
-
-/** Services with a selector have their slices from endpointslice-controller; kube reads a nil selector here. */
-export function hasSelector(svc: Service): boolean {
-  return Object.keys(svc.spec?.selector ?? {}).length > 0;
 }
 
 export interface MirrorPlan extends SliceChanges {
@@ -88,10 +85,8 @@ function newMirroredSlice(ep: Endpoints, ports: SlicePort[], addressType: Addres
   return { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata, addressType, endpoints: [], ports };
 }
 
-const sameMap = (a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean => {
-  const entries = (m: Record<string, string> | undefined): string => JSON.stringify(Object.entries(m ?? {}).sort());
-  return entries(a) === entries(b);
-};
+const sameMap = (a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean =>
+  canonicalJson(a ?? {}) === canonicalJson(b ?? {});
 
 /** Whether a stored slice already shows exactly these endpoints, and the Endpoints' labels and annotations. */
 function sliceMatches(ep: Endpoints, slice: EndpointSlice, desired: Map<string, SliceEndpoint>): boolean {

@@ -2,23 +2,23 @@
 // Service without a selector are mirrored into EndpointSlices, so readers of slices (kubectl describe, CoreDNS,
 // ingress controllers) see those backends too. The key is the Endpoints' (the Service's) name; the slices go when
 // the Endpoints or the Service go, when the Service gains a selector, or when the Endpoints are marked skip-mirror.
+import { sliceServiceKey } from '../apiserver/api/endpoint-slices.ts';
 import { resourceFor } from '../apiserver/api/resources.ts';
 import type { EndpointSlice, Endpoints, Service } from '../apiserver/api/types.ts';
-import { EventRecorder, isConflict, isNamespaceTerminating, isNotFound, objectKey } from '../apiserver/client/index.ts';
+import { EventRecorder, isConflict, objectKey } from '../apiserver/client/index.ts';
 import {
-  managedByLabel, serviceNameLabel, sliceControllerQueue, sliceLabel, sliceServiceKey,
+  byServiceIndex, endpointSlicesResource, managedByLabel, sliceControllerQueue, sliceLabel, sliceServiceIndex,
+  staleCacheRetryMs,
 } from './endpointslice-common.ts';
 import {
-  defaultMaxEndpointsPerSubset, hasSelector, mirroringControllerName, planMirroredSlices, shouldMirror,
+  defaultMaxEndpointsPerSubset, mirroringControllerName, planMirroredSlices, shouldMirror,
 } from './endpointslice-mirroring-plan.ts';
-import { EndpointSliceTracker, sliceEventHandler } from './endpointslice-tracker.ts';
+import { applySliceChanges, EndpointSliceTracker, sliceEventHandler } from './endpointslice-tracker.ts';
 import type { Controller, ControllerContext } from './framework/controller.ts';
+import { hasSelector } from './service-endpoints.ts';
 
 const servicesResource = resourceFor('', 'v1', 'services')!;
 const endpointsResource = resourceFor('', 'v1', 'endpoints')!;
-const endpointSlicesResource = resourceFor('discovery.k8s.io', 'v1', 'endpointslices')!;
-/** How soon to look again when the slice cache is behind this controller's own writes (or someone else's). */
-const staleCacheRetryMs = 100;
 
 export interface EndpointSliceMirroringOptions {
   /** --mirroring-max-endpoints-per-subset. */
@@ -32,7 +32,7 @@ export function newEndpointSliceMirroringController(ctx: ControllerContext, opts
   const recorder = new EventRecorder(ctx.client, { component: 'endpoint-slice-mirroring-controller' }, { logger: ctx.logger });
   const services = ctx.informers.informerFor<Service>(servicesResource);
   const endpoints = ctx.informers.informerFor<Endpoints>(endpointsResource);
-  const slices = ctx.informers.informerFor<EndpointSlice>(endpointSlicesResource);
+  const slices = ctx.informers.informerFor<EndpointSlice>(endpointSlicesResource, { indexers: { [byServiceIndex]: sliceServiceIndex } });
   const tracker = new EndpointSliceTracker();
   const maxEndpointsPerSubset = opts.maxEndpointsPerSubset ?? defaultMaxEndpointsPerSubset;
 
@@ -66,29 +66,20 @@ export function newEndpointSliceMirroringController(ctx: ControllerContext, opts
   };
   slices.addEventHandler(sliceEventHandler(tracker, managed, queueFor));
 
-  const mirroredFor = (namespace: string, svcName: string): EndpointSlice[] => slices.byIndex('namespace', namespace)
-    .filter((s) => managed(s) && sliceLabel(s, serviceNameLabel) === svcName);
+  const mirroredFor = (key: string): EndpointSlice[] => slices.byIndex(byServiceIndex, key).filter(managed);
 
   /** deleteMirroredSlices: the Endpoints are gone or no longer mirrored. */
-  async function deleteMirrored(key: string, namespace: string, svcName: string): Promise<void> {
+  async function deleteMirrored(key: string, namespace: string): Promise<void> {
     tracker.deleteService(key);
-    for (const slice of mirroredFor(namespace, svcName)) {
-      try {
-        await ctx.client.delete(endpointSlicesResource, namespace, slice.metadata?.name ?? '');
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-    }
+    await applySliceChanges(ctx.client, tracker, namespace, { create: [], update: [], delete: mirroredFor(key) }, `Endpoints ${key}`);
   }
 
   async function sync(key: string): Promise<void> {
-    const slash = key.indexOf('/');
-    const namespace = key.slice(0, slash);
-    const svcName = key.slice(slash + 1);
+    const namespace = key.slice(0, key.indexOf('/'));
     const ep = endpoints.get(key);
     const svc = services.get(key);
-    if (!ep || !shouldMirror(ep) || !svc || hasSelector(svc)) return deleteMirrored(key, namespace, svcName);
-    const existing = mirroredFor(namespace, svcName);
+    if (!ep || !shouldMirror(ep) || !svc || hasSelector(svc)) return deleteMirrored(key, namespace);
+    const existing = mirroredFor(key);
     if (tracker.staleSlices(key, existing)) {
       queue.addAfter(key, staleCacheRetryMs);
       return;
@@ -102,31 +93,13 @@ export function newEndpointSliceMirroringController(ctx: ControllerContext, opts
       recorder.event(ep, 'Warning', 'TooManyAddressesToMirror',
         `A max of ${maxEndpointsPerSubset} addresses can be mirrored to EndpointSlices per Endpoints subset. ${plan.skippedAddresses} addresses were skipped`);
     }
-    for (const slice of plan.create) {
-      try {
-        tracker.update(await ctx.client.create<EndpointSlice>(endpointSlicesResource, namespace, slice));
-      } catch (err) {
-        if (isNamespaceTerminating(err)) return;
-        throw new Error(`failed to create EndpointSlice for Endpoints ${key}: ${(err as Error).message}`, { cause: err });
-      }
-    }
-    for (const slice of plan.update) {
-      try {
-        tracker.update(await ctx.client.update<EndpointSlice>(endpointSlicesResource, namespace, slice));
-      } catch (err) {
-        // Changed since the cache saw it: look again once the cache has the change.
-        if (!isConflict(err)) throw err;
-        queue.addAfter(key, staleCacheRetryMs);
-        return;
-      }
-    }
-    for (const slice of plan.delete) {
-      try {
-        await ctx.client.delete(endpointSlicesResource, namespace, slice.metadata?.name ?? '');
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-      tracker.expectDeletion(slice);
+    try {
+      if (!await applySliceChanges(ctx.client, tracker, namespace, plan, `Endpoints ${key}`)) return;
+    } catch (err) {
+      // Changed since the cache saw it: look again once the cache has the change.
+      if (!isConflict(err)) throw err;
+      queue.addAfter(key, staleCacheRetryMs);
+      return;
     }
     if (plan.create.length + plan.update.length + plan.delete.length > 0) {
       logger.debug({ endpoints: key, create: plan.create.length, update: plan.update.length, delete: plan.delete.length }, 'mirrored endpoints');

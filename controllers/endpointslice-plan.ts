@@ -4,10 +4,12 @@
 // rewriting as few slices as possible: endpoints already in a slice stay where they are, changed ones are updated
 // in place, new ones fill the slices being written anyway, then the unchanged slice they fit best, and only then a
 // new slice. A slice holds at most maxEndpointsPerSlice endpoints; a Service with none gets one empty placeholder.
+import { serviceNameLabel, type SliceEndpoint } from '../apiserver/api/endpoint-slices.ts';
 import type { EndpointSlice, Node, Pod, Service } from '../apiserver/api/types.ts';
+import { canonicalJson } from './controller-revision.ts';
 import {
-  canonicalIP, endpointKey, endpointsEqualBeyondHash, managedByLabel, portMapKey, recycleDeletes, serviceNameLabel,
-  sliceEndpoints, slicePrefix, type AddressType, type SliceChanges, type SliceEndpoint, type SlicePort,
+  canonicalIP, endpointKey, endpointsEqualBeyondHash, managedByLabel, portMapKey, recycleDeletes, sliceEndpoints,
+  slicePrefix, type AddressType, type SliceChanges, type SlicePort,
 } from './endpointslice-common.ts';
 import { lastChangeTriggerTimeAnnotation, rfc3339Nano } from './endpoints-trigger-time.ts';
 import {
@@ -19,7 +21,7 @@ import { controllerRef } from './workload-pods.ts';
 export const controllerName = 'endpointslice-controller.k8s.io';
 /** kube-controller-manager's --max-endpoints-per-slice default. */
 export const defaultMaxEndpointsPerSlice = 100;
-export const zoneLabel = 'topology.kubernetes.io/zone';
+const zoneLabel = 'topology.kubernetes.io/zone';
 
 export interface ServiceSliceInput {
   service: Service;
@@ -101,8 +103,7 @@ function withoutReserved(labels: Record<string, string> | undefined): Record<str
 export function sliceLabels(slice: EndpointSlice | undefined, svc: Service): { labels: Record<string, string>; changed: boolean } {
   const own = withoutReserved(slice?.metadata?.labels);
   const labels = withoutReserved(svc.metadata?.labels);
-  const sorted = (m: Record<string, string>): string => JSON.stringify(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : 1)));
-  const changed = sorted(own) !== sorted(labels);
+  const changed = canonicalJson(own) !== canonicalJson(labels);
   if (!isServiceIPSet(svc)) labels[headlessServiceLabel] = '';
   labels[serviceNameLabel] = svc.metadata?.name ?? '';
   labels[managedByLabel] = controllerName;
@@ -110,7 +111,7 @@ export function sliceLabels(slice: EndpointSlice | undefined, svc: Service): { l
 }
 
 /** newEndpointSlice: owned by the Service (the garbage collector removes it with the Service), named after it. */
-export function newServiceSlice(svc: Service, ports: SlicePort[], addressType: AddressType): EndpointSlice {
+function newServiceSlice(svc: Service, ports: SlicePort[], addressType: AddressType): EndpointSlice {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -224,8 +225,7 @@ function sliceToFill(slices: EndpointSlice[], count: number, max: number): Endpo
 
 /** placeholderSliceCompare: a stored empty slice that already is the placeholder (same labels and owner). */
 function isPlaceholder(stored: EndpointSlice, placeholder: EndpointSlice): boolean {
-  const sameLabels = JSON.stringify(Object.entries(stored.metadata?.labels ?? {}).sort())
-    === JSON.stringify(Object.entries(placeholder.metadata?.labels ?? {}).sort());
+  const sameLabels = canonicalJson(stored.metadata?.labels ?? {}) === canonicalJson(placeholder.metadata?.labels ?? {});
   const owners = (s: EndpointSlice): string => JSON.stringify((s.metadata?.ownerReferences ?? [])
     .map((o) => [o.apiVersion, o.kind, o.name, o.uid, o.controller ?? null, o.blockOwnerDeletion ?? null]));
   return stored.metadata?.namespace === placeholder.metadata?.namespace && sameLabels && owners(stored) === owners(placeholder)

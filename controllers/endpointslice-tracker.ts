@@ -2,8 +2,10 @@
 // it belongs to. A controller that wrote slices must not plan from an informer cache that has not seen those writes
 // yet, or it would create the same slices twice; and its own writes coming back through the watch are no reason to
 // sync again. Pure state: the controller feeds it what it wrote and asks it about what the cache holds.
+import { serviceNameLabel, sliceServiceKey } from '../apiserver/api/endpoint-slices.ts';
 import type { EndpointSlice } from '../apiserver/api/types.ts';
-import { serviceNameLabel, sliceLabel, sliceServiceKey } from './endpointslice-common.ts';
+import { isNamespaceTerminating, isNotFound, type RestClient } from '../apiserver/client/index.ts';
+import { endpointSlicesResource, sliceLabel, type SliceChanges } from './endpointslice-common.ts';
 
 /** Marks a slice this controller deleted and expects to see go. */
 const deletionExpected = -1;
@@ -60,14 +62,14 @@ export class EndpointSliceTracker {
 
   /**
    * A slice left the cache: forgets it, and answers whether that was expected (this controller deleted it). An
-   * unexpected deletion means someone else removed a slice this controller keeps.
+   * unexpected deletion means someone else removed a slice this controller keeps, or one it never wrote.
    */
   handleDeletion(slice: EndpointSlice): boolean {
     const gens = this.generations(slice);
     const uid = slice.metadata?.uid ?? '';
     const g = gens?.get(uid);
     gens?.delete(uid);
-    return g === undefined || g === deletionExpected;
+    return g === deletionExpected;
   }
 
   deleteService(key: string): void {
@@ -100,8 +102,37 @@ export function sliceEventHandler(
       if (!managed(slice)) return;
       // kube syncs only for a tracked slice deleted unexpectedly; one this controller never wrote (it restarted
       // since) is put back too, as another look is harmless.
-      const tracked = tracker.has(slice);
-      if (!tracker.handleDeletion(slice) || !tracked) queueFor(slice);
+      if (!tracker.handleDeletion(slice)) queueFor(slice);
     },
   };
+}
+
+/**
+ * finalize: writes a Service's (or Endpoints') slice changes in `namespace`, creates, then updates, then deletes,
+ * recording each write in the tracker so that it is not mistaken for someone else's when it comes back. A slice
+ * already gone counts as deleted. `owner` names the object in errors ("Service ns/name"). False when the namespace
+ * is being deleted, which stops the writes (nothing can be created there; the owner goes with it).
+ */
+export async function applySliceChanges(client: RestClient, tracker: EndpointSliceTracker, namespace: string,
+  changes: SliceChanges, owner: string): Promise<boolean> {
+  for (const slice of changes.create) {
+    try {
+      tracker.update(await client.create<EndpointSlice>(endpointSlicesResource, namespace, slice));
+    } catch (err) {
+      if (isNamespaceTerminating(err)) return false;
+      throw new Error(`failed to create EndpointSlice for ${owner}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  for (const slice of changes.update) {
+    tracker.update(await client.update<EndpointSlice>(endpointSlicesResource, namespace, slice));
+  }
+  for (const slice of changes.delete) {
+    try {
+      await client.delete(endpointSlicesResource, namespace, slice.metadata?.name ?? '');
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    tracker.expectDeletion(slice);
+  }
+  return true;
 }

@@ -2,16 +2,16 @@
 // EndpointSlices listing the selected pods, owned by the Service so the garbage collector removes them with it. The
 // key is the Service's; Service, pod and slice events all lead back to it, and the sync looks at the world again.
 // A tracker of the slices it wrote keeps it from planning on a cache that has not caught up with its own writes.
+import { sliceServiceKey } from '../apiserver/api/endpoint-slices.ts';
 import { resourceFor } from '../apiserver/api/resources.ts';
 import type { EndpointSlice, Node, Pod, Service } from '../apiserver/api/types.ts';
+import { EventRecorder, isConflict, objectKey } from '../apiserver/client/index.ts';
 import {
-  EventRecorder, isConflict, isNamespaceTerminating, isNotFound, objectKey,
-} from '../apiserver/client/index.ts';
-import {
-  managedByLabel, serviceNameLabel, sliceControllerQueue, sliceLabel, sliceServiceKey,
+  byServiceIndex, endpointSlicesResource, managedByLabel, sliceControllerQueue, sliceLabel, sliceServiceIndex,
+  staleCacheRetryMs,
 } from './endpointslice-common.ts';
 import { controllerName, defaultMaxEndpointsPerSlice, planEndpointSlices } from './endpointslice-plan.ts';
-import { EndpointSliceTracker, sliceEventHandler } from './endpointslice-tracker.ts';
+import { applySliceChanges, EndpointSliceTracker, sliceEventHandler } from './endpointslice-tracker.ts';
 import { TriggerTimeTracker } from './endpoints-trigger-time.ts';
 import type { Controller, ControllerContext } from './framework/controller.ts';
 import { serviceSelects, servesEndpoints } from './service-endpoints.ts';
@@ -20,12 +20,9 @@ import { serviceQueueingPodHandlers } from './service-pod-events.ts';
 const servicesResource = resourceFor('', 'v1', 'services')!;
 const podsResource = resourceFor('', 'v1', 'pods')!;
 const nodesResource = resourceFor('', 'v1', 'nodes')!;
-export const endpointSlicesResource = resourceFor('discovery.k8s.io', 'v1', 'endpointslices')!;
 
 /** endpointSliceChangeMinSyncDelay: someone else's slice change is answered after a second, batching a burst. */
 const sliceChangeDelayMs = 1000;
-/** How soon to look again when the slice cache is behind this controller's own writes (or someone else's). */
-const staleCacheRetryMs = 100;
 
 export interface EndpointSliceControllerOptions {
   /** --max-endpoints-per-slice. */
@@ -41,7 +38,7 @@ export function newEndpointSliceController(ctx: ControllerContext, opts: Endpoin
   const services = ctx.informers.informerFor<Service>(servicesResource);
   const pods = ctx.informers.informerFor<Pod>(podsResource);
   const nodes = ctx.informers.informerFor<Node>(nodesResource);
-  const slices = ctx.informers.informerFor<EndpointSlice>(endpointSlicesResource);
+  const slices = ctx.informers.informerFor<EndpointSlice>(endpointSlicesResource, { indexers: { [byServiceIndex]: sliceServiceIndex } });
   const tracker = new EndpointSliceTracker();
   const triggerTimes = new TriggerTimeTracker();
   const maxEndpointsPerSlice = opts.maxEndpointsPerSlice ?? defaultMaxEndpointsPerSlice;
@@ -74,8 +71,7 @@ export function newEndpointSliceController(ctx: ControllerContext, opts: Endpoin
     if (!servesEndpoints(svc)) return;
     const namespace = svc.metadata?.namespace ?? '';
     const selected = pods.byIndex('namespace', namespace).filter((p) => serviceSelects(svc, p));
-    const existing = slices.byIndex('namespace', namespace).filter((s) => managed(s)
-      && sliceLabel(s, serviceNameLabel) === svc.metadata?.name && !s.metadata?.deletionTimestamp);
+    const existing = slices.byIndex(byServiceIndex, key).filter((s) => managed(s) && !s.metadata?.deletionTimestamp);
     if (tracker.staleSlices(key, existing)) {
       queue.addAfter(key, staleCacheRetryMs);
       return;
@@ -86,7 +82,7 @@ export function newEndpointSliceController(ctx: ControllerContext, opts: Endpoin
       service: svc, pods: selected, existing, node: (n) => nodes.get(n), maxEndpointsPerSlice, triggerTimeMs,
     });
     try {
-      await apply(plan.create, plan.update, plan.delete, namespace);
+      await applySliceChanges(ctx.client, tracker, namespace, plan, `Service ${key}`);
     } catch (err) {
       // A slice changed since the cache saw it: look again once the cache has the change.
       if (isConflict(err)) {
@@ -105,30 +101,6 @@ export function newEndpointSliceController(ctx: ControllerContext, opts: Endpoin
       recorder.event(svc, 'Warning', 'FailedToUpdateEndpointSlices', `Error updating Endpoint Slices for Service ${key}: ${message}`);
       // Retried with back-off until the node shows up or the pod goes.
       throw new Error(message);
-    }
-  }
-
-  /** finalize: creates, then updates, then deletes; each write recorded in the tracker. */
-  async function apply(create: EndpointSlice[], update: EndpointSlice[], del: EndpointSlice[], namespace: string): Promise<void> {
-    for (const slice of create) {
-      try {
-        tracker.update(await ctx.client.create<EndpointSlice>(endpointSlicesResource, namespace, slice));
-      } catch (err) {
-        // Nothing can be created in a namespace being deleted; the Service goes with it.
-        if (isNamespaceTerminating(err)) return;
-        throw new Error(`failed to create EndpointSlice for Service ${namespace}/${sliceLabel(slice, serviceNameLabel) ?? ''}: ${(err as Error).message}`, { cause: err });
-      }
-    }
-    for (const slice of update) {
-      tracker.update(await ctx.client.update<EndpointSlice>(endpointSlicesResource, namespace, slice));
-    }
-    for (const slice of del) {
-      try {
-        await ctx.client.delete(endpointSlicesResource, namespace, slice.metadata?.name ?? '');
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
-      tracker.expectDeletion(slice);
     }
   }
 

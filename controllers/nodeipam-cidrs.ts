@@ -1,7 +1,7 @@
 // Node pod CIDRs carved out of the cluster CIDR (kube's pkg/controller/nodeipam/ipam/cidrset): the cluster range
 // cut into equal subnets of the node mask size, each handed out at most once, the next search starting after the
 // last one given (so a freed subnet is not handed straight to the next node). Pure bookkeeping, no I/O.
-import { parseCIDRSloppy } from '../apiserver/api/validation/ip-address.ts';
+import { formatIP, formatIPv6, parseCIDRSloppy } from '../apiserver/api/validation/ip-address.ts';
 
 /** kube's clusterSubnetMaxDiff: at most 2^16 node subnets per cluster CIDR. */
 const maxSubnetBits = 16;
@@ -29,34 +29,10 @@ function parseRange(text: string): Range {
 }
 
 function formatRange(base: bigint, prefix: number, bits: number): string {
-  if (bits === 32) {
-    const octets = [24n, 16n, 8n, 0n].map((shift) => String((base >> shift) & 0xffn));
-    return `${octets.join('.')}/${prefix}`;
-  }
-  const groups: string[] = [];
-  for (let shift = 112n; shift >= 0n; shift -= 16n) groups.push(((base >> shift) & 0xffffn).toString(16));
-  return `${compressIPv6(groups)}/${prefix}`;
-}
-
-/** The RFC 5952 form: the longest run (two or more) of zero groups becomes '::'. */
-function compressIPv6(groups: string[]): string {
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < groups.length;) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < groups.length && groups[j] === '0') j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) return groups.join(':');
-  return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLen).join(':')}`;
+  const bytes = new Uint8Array(bits / 8);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number((base >> BigInt(bits - 8 * (i + 1))) & 0xffn);
+  // An IPv6 range is written as IPv6 even when it is IPv4-mapped.
+  return `${bits === 32 ? formatIP(bytes) : formatIPv6(bytes)}/${prefix}`;
 }
 
 export type CIDRResult = { cidr: string; error?: undefined } | { cidr?: undefined; error: string };

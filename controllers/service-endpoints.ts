@@ -9,11 +9,17 @@ import { isPodTerminal, podCondition } from './workload-pods.ts';
 /** Set on the Endpoints and EndpointSlices of a Service without a cluster IP. */
 export const headlessServiceLabel = 'service.kubernetes.io/headless';
 
+/**
+ * Whether the Service has a selector. Stored selectors go through protobuf in kube, where an empty map and no map
+ * are the same thing. Services with one have their slices from endpointslice-controller, not from mirroring.
+ */
+export function hasSelector(svc: Service): boolean {
+  return Object.keys(svc.spec?.selector ?? {}).length > 0;
+}
+
 /** Services with a selector get their endpoints from the controllers; others (and ExternalName) are the user's. */
 export function servesEndpoints(svc: Service): boolean {
-  if (svc.spec?.type === 'ExternalName') return false;
-  // Stored selectors go through protobuf in kube, where an empty map and no map are the same thing.
-  return Object.keys(svc.spec?.selector ?? {}).length > 0;
+  return svc.spec?.type !== 'ExternalName' && hasSelector(svc);
 }
 
 export function serviceSelects(svc: Service, pod: Pod): boolean {

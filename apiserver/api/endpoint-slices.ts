@@ -8,13 +8,18 @@ export const serviceNameLabel = 'kubernetes.io/service-name';
 
 export type SliceEndpoint = EndpointSlice['endpoints'][number];
 
+/** `<namespace>/<service>` of the Service (or Endpoints) a slice is labelled with; undefined without the label. */
+export function sliceServiceKey(slice: EndpointSlice): string | undefined {
+  const service = slice.metadata?.labels?.[serviceNameLabel];
+  return service ? `${slice.metadata?.namespace ?? ''}/${service}` : undefined;
+}
+
 /** The slices of each Service, keyed `namespace/name`; slices without the label belong to no Service. */
 export function slicesByService(slices: EndpointSlice[]): Map<string, EndpointSlice[]> {
   const out = new Map<string, EndpointSlice[]>();
   for (const slice of slices) {
-    const service = slice.metadata?.labels?.[serviceNameLabel];
-    if (!service) continue;
-    const key = `${slice.metadata?.namespace ?? ''}/${service}`;
+    const key = sliceServiceKey(slice);
+    if (!key) continue;
     const list = out.get(key);
     if (list) list.push(slice);
     else out.set(key, [slice]);

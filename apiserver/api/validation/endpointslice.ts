@@ -1,30 +1,30 @@
 // EndpointSlice validation (discovery.k8s.io/v1), after Kubernetes' pkg/apis/discovery/validation. A slice is read
 // by every proxy and DNS server that watches it, so each address must be of the slice's type and, for IPs, one a
 // packet could usefully be sent to; the lists are bounded so no slice grows without limit.
+import type { SliceEndpoint } from '../endpoint-slices.ts';
 import { fieldError, type FieldError } from '../errors.ts';
 import type { EndpointSlice } from '../types.ts';
-import { child, immutable, index, invalidEach } from './common.ts';
+import { child, immutable, index, invalidEach, oneOf } from './common.ts';
 import { nonSpecialIPErrors } from './endpoints.ts';
 import {
   isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIPv4Address, isValidIPv6Address, isValidLabelValue,
   nameIsDNSSubdomain,
 } from './names.ts';
 
-export type SliceEndpoint = EndpointSlice['endpoints'][number];
-export type SlicePort = NonNullable<EndpointSlice['ports']>[number];
+type SlicePort = NonNullable<EndpointSlice['ports']>[number];
 
-export const addressTypes = ['FQDN', 'IPv4', 'IPv6'];
+const addressTypes = ['FQDN', 'IPv4', 'IPv6'];
 const protocols = ['SCTP', 'TCP', 'UDP'];
 /** Kubernetes' limits: 1000 endpoints a slice, 100 addresses an endpoint, 8 zone hints. */
-export const maxEndpoints = 1000;
+const maxEndpoints = 1000;
 const maxAddresses = 100;
 /** Raised from 100 to 20,000 in Kubernetes 1.21 (and back-ported): a Service may have that many ports. */
-export const maxPorts = 20_000;
+const maxPorts = 20_000;
 const maxZoneHints = 8;
 
 export function validateEndpointSlice(slice: EndpointSlice): FieldError[] {
   return [
-    ...validateAddressType(slice.addressType),
+    ...oneOf(slice.addressType, 'addressType', addressTypes),
     ...validateEndpoints(slice.endpoints ?? [], slice.addressType, 'endpoints'),
     ...validatePorts(slice.ports ?? [], 'ports'),
   ];
@@ -33,11 +33,6 @@ export function validateEndpointSlice(slice: EndpointSlice): FieldError[] {
 /** The address type decides how every address is read, so it is fixed at creation. */
 export function validateEndpointSliceUpdate(slice: EndpointSlice, old: EndpointSlice): FieldError[] {
   return immutable(slice.addressType, old.addressType, 'addressType');
-}
-
-function validateAddressType(addressType: string | undefined): FieldError[] {
-  if (!addressType) return [fieldError.required('addressType')];
-  return addressTypes.includes(addressType) ? [] : [fieldError.notSupported('addressType', addressType, addressTypes)];
 }
 
 function validateEndpoints(endpoints: SliceEndpoint[], addressType: string | undefined, path: string): FieldError[] {
@@ -83,7 +78,7 @@ function validateAddress(address: string, addressType: string | undefined, path:
  * apimachinery's IsFullyQualifiedDomainName: a DNS subdomain (a trailing dot allowed) of at least two labels. As in
  * kube, the first problem found is the only one reported, quoting the part at fault.
  */
-export function fullyQualifiedDomainNameErrors(name: string, path: string): FieldError[] {
+function fullyQualifiedDomainNameErrors(name: string, path: string): FieldError[] {
   if (name.length === 0) return [fieldError.required(path, '')];
   const trimmed = name.endsWith('.') ? name.slice(0, -1) : name;
   const subdomain = isDNS1123Subdomain(trimmed);

@@ -110,6 +110,45 @@ export function parseIPSloppy(text: string): Uint8Array | undefined {
   return undefined;
 }
 
+/**
+ * An IPv6 address (16 bytes) in the RFC 5952 form Go's net.IP.String() writes for one: lower-case hex groups, the
+ * longest run of two or more zero groups (the first of equal runs) written `::`. No IPv4-mapped special case.
+ */
+export function formatIPv6(bytes: Uint8Array): string {
+  const groups = Array.from({ length: 8 }, (_, i) => (bytes[2 * i] << 8) | bytes[2 * i + 1]);
+  let runStart = -1;
+  let runLength = 0;
+  for (let i = 0; i < 8;) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > runLength) {
+      runStart = i;
+      runLength = j - i;
+    }
+    i = j === i ? i + 1 : j;
+  }
+  const hex = (from: number, to: number): string => groups.slice(from, to).map((g) => g.toString(16)).join(':');
+  // RFC 5952: "::" never stands for a single zero group.
+  if (runLength < 2) return hex(0, 8);
+  return `${hex(0, runStart)}::${hex(runStart + runLength, 8)}`;
+}
+
+/** The IPv4 address in `bytes` (4 bytes, or 16 of an IPv4-mapped IPv6 address), else undefined. */
+export function ipv4Bytes(bytes: Uint8Array): Uint8Array | undefined {
+  if (bytes.length === ipv4Length) return bytes;
+  const mapped = bytes.length === ipv6Length && bytes.subarray(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
+  return mapped ? bytes.subarray(12) : undefined;
+}
+
+/**
+ * An address as Go's net.IP.String() writes it: dotted IPv4 (an IPv4-mapped IPv6 address counts as IPv4), else
+ * IPv6 in the RFC 5952 form (formatIPv6).
+ */
+export function formatIP(bytes: Uint8Array): string {
+  const v4 = ipv4Bytes(bytes);
+  return v4 ? [...v4].join('.') : formatIPv6(bytes);
+}
+
 /** `address/prefixLength`, host bits allowed, as Go's net.ParseCIDR reads it; undefined when malformed. */
 export function parseCIDRSloppy(text: string): { ip: Uint8Array; prefixLength: number } | undefined {
   const slash = text.indexOf('/');

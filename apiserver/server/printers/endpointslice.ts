@@ -27,13 +27,13 @@ function listWithMore(list: string[], count: number): string {
 }
 
 /** formatDiscoveryPorts: each port's number, else its name, else `*` (a port without number means all ports). */
-export function formatSlicePorts(ports: EndpointSlice['ports'] | null): string {
+function formatSlicePorts(ports: EndpointSlice['ports'] | null): string {
   const list = (ports ?? []).slice(0, shown).map((p) => (p.port !== undefined && p.port !== null ? String(p.port) : p.name ?? '*'));
   return listWithMore(list, ports?.length ?? 0);
 }
 
 /** formatDiscoveryEndpoints: every address of every endpoint, ready or not. */
-export function formatSliceEndpoints(endpoints: EndpointSlice['endpoints'] | null | undefined): string {
+function formatSliceEndpoints(endpoints: EndpointSlice['endpoints'] | null | undefined): string {
   const addresses = (endpoints ?? []).flatMap((e) => e.addresses ?? []);
   return listWithMore(addresses.slice(0, shown), addresses.length);
 }

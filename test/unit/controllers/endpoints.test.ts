@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Endpoints, Pod, Service } from '../../../apiserver/api/types.ts';
 import {
-  TriggerTimeTracker, endpointSubsets, findPort, headlessServiceLabel, isManagedEndpoints, lastChangeTriggerTimeAnnotation,
-  managedByLabel, overCapacityAnnotation, planEndpoints, podEndpointsChanged, repackSubsets, rfc3339Nano, serviceSelects,
-  servesEndpoints, truncateSubsets, type EndpointSubset,
+  endpointSubsets, isManagedEndpoints, managedByLabel, overCapacityAnnotation, planEndpoints, repackSubsets,
+  truncateSubsets, type EndpointSubset,
 } from '../../../controllers/endpoints-plan.ts';
+import { TriggerTimeTracker, lastChangeTriggerTimeAnnotation, rfc3339Nano } from '../../../controllers/endpoints-trigger-time.ts';
+import {
+  findPort, headlessServiceLabel, podEndpointsChanged, serviceSelects, servesEndpoints,
+} from '../../../controllers/service-endpoints.ts';
 
 const t0 = Date.parse('2026-01-01T00:00:00Z');
 const at = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -3,8 +3,9 @@ import { describe, it } from 'node:test';
 import type { Endpoints, EndpointSlice } from '../../../apiserver/api/types.ts';
 import { sliceEndpoints } from '../../../controllers/endpointslice-common.ts';
 import {
-  hasSelector, mirroringControllerName, planMirroredSlices, shouldMirror,
+  mirroringControllerName, planMirroredSlices, shouldMirror,
 } from '../../../controllers/endpointslice-mirroring-plan.ts';
+import { hasSelector } from '../../../controllers/service-endpoints.ts';
 
 function endpoints(subsets: Endpoints['subsets'], meta: Partial<NonNullable<Endpoints['metadata']>> = {}): Endpoints {
   return {
