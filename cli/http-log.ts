@@ -3,12 +3,11 @@
 import type http from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { Transport, type RawRequest, type TransportOptions } from '../apiserver/client/transport.ts';
+import { klogStamp } from './klog.ts';
 
 /** klog's header: `I1206 03:06:34.222496    8829 ` (severity, month-day, time with microseconds, pid). */
 export function klogPrefix(now = new Date(), severity = 'I'): string {
-  const p2 = (n: number): string => String(n).padStart(2, '0');
-  const micros = String(now.getMilliseconds() * 1000).padStart(6, '0');
-  return `${severity}${p2(now.getMonth() + 1)}${p2(now.getDate())} ${p2(now.getHours())}:${p2(now.getMinutes())}:${p2(now.getSeconds())}.${micros} ${String(process.pid).padStart(7)} `;
+  return klogStamp(severity, now.getTime() * 1000, process.pid);
 }
 
 export class LoggingTransport extends Transport {

@@ -2,19 +2,7 @@
 // `E1206 06:10:10.580566   19678 portforward.go:413] "Unhandled Error" err="..."`. The header is the severity,
 // local date and time to the microsecond, the process id right-aligned in 7 columns, the Go source line; then the
 // message and key/value pairs, strings quoted as Go's strconv.Quote does (multi-line ones as klog's `key=<` block).
-
-/** Go's strconv.Quote for the text klog logs (printable Unicode kept, control characters escaped). */
-export function goQuote(s: string): string {
-  const named: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
-  let out = '"';
-  for (const ch of s) {
-    const code = ch.codePointAt(0)!;
-    if (named[ch]) out += named[ch];
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
+import { goQuote } from '../apiserver/api/go-format.ts';
 
 function value(key: string, v: string): string {
   if (!v.includes('\n')) return `${key}=${goQuote(v)}`;
@@ -23,11 +11,16 @@ function value(key: string, v: string): string {
 
 const pad = (n: number, width: number, fill = '0'): string => String(n).padStart(width, fill);
 
-/** `Lmmdd hh:mm:ss.uuuuuu PID file:line] ` for a time in microseconds since the epoch. */
-export function klogHeader(severity: 'I' | 'W' | 'E', site: string, micros: number, pid: number): string {
+/** `Lmmdd hh:mm:ss.uuuuuu     PID ` (no source line) for a time in microseconds since the epoch. */
+export function klogStamp(severity: string, micros: number, pid: number): string {
   const t = new Date(Math.floor(micros / 1000));
   return `${severity}${pad(t.getMonth() + 1, 2)}${pad(t.getDate(), 2)} ${pad(t.getHours(), 2)}:${pad(t.getMinutes(), 2)}:`
-    + `${pad(t.getSeconds(), 2)}.${pad(micros % 1_000_000, 6)} ${pad(pid, 7, ' ')} ${site}] `;
+    + `${pad(t.getSeconds(), 2)}.${pad(micros % 1_000_000, 6)} ${pad(pid, 7, ' ')} `;
+}
+
+/** `Lmmdd hh:mm:ss.uuuuuu PID file:line] ` for a time in microseconds since the epoch. */
+export function klogHeader(severity: 'I' | 'W' | 'E', site: string, micros: number, pid: number): string {
+  return `${klogStamp(severity, micros, pid)}${site}] `;
 }
 
 /** One structured klog line, newline included. */

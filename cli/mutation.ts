@@ -5,6 +5,7 @@ import type { ApiObject } from '../apiserver/client/object.ts';
 import type { WriteOptions } from '../apiserver/client/rest.ts';
 import { kindPrefix, type DiscoveredResource } from './discovery.ts';
 import { usageError } from './errors.ts';
+import { klogHeader } from './klog.ts';
 import { parseOutputFormat, type OutputFormat } from './output/format.ts';
 import { ObjectPrinter } from './output/objects.ts';
 import type { Session } from './session.ts';
@@ -70,10 +71,7 @@ export function parseValidate(value: string | undefined): 'Strict' | 'Warn' | 'I
  * kubectl source line that logs it.
  */
 export function warn(session: Session, message: string, where = 'helpers.go:703'): void {
-  const d = new Date();
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  const stamp = `${pad(d.getMonth() + 1)}${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds() * 1000, 6)}`;
-  session.err(`W${stamp} ${String(process.pid).padStart(7)} ${where}] ${message}\n`);
+  session.err(`${klogHeader('W', where, Date.now() * 1000, process.pid)}${message}\n`);
 }
 
 export function writeOptions(dryRun: DryRun, fieldManager: string | undefined, validate?: string): WriteOptions {

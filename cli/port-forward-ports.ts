@@ -3,6 +3,7 @@
 // and `--address` (localhost means both 127.0.0.1 and ::1). Pure functions with kubectl's error texts
 // (kubectl's cmd/portforward and util/service_port.go, client-go's tools/portforward parsePorts/parseAddresses).
 import net from 'node:net';
+import { parseUint16 } from '../apiserver/api/go-format.ts';
 import type { Pod, Service } from '../apiserver/api/types.ts';
 
 /** A local:remote pairing; local 0 asks for a free port. */
@@ -99,12 +100,8 @@ export function checkUdpPorts(specs: readonly string[], target: { service: Servi
   }
 }
 
-/** Go's strconv.ParseUint(s, 10, 16) error, or the number. */
-function parseUint16(s: string): number | string {
-  if (!/^[0-9]+$/.test(s)) return `strconv.ParseUint: parsing ${JSON.stringify(s)}: invalid syntax`;
-  const n = Number(s);
-  return n > 65535 ? `strconv.ParseUint: parsing ${JSON.stringify(s)}: value out of range` : n;
-}
+/** Go's strconv.ParseUint(s, 10, 16) error (the input as JSON), or the number. */
+const parsePort = (s: string): number | string => parseUint16(s, (t) => JSON.stringify(t));
 
 /** client-go's parsePorts: `5000`, `8888:5000`, `:5000` and `0:5000` (a free local port). */
 export function parsePorts(specs: readonly string[]): ForwardedPort[] {
@@ -114,9 +111,9 @@ export function parsePorts(specs: readonly string[]): ForwardedPort[] {
     if (parts.length > 2) throw new Error(`invalid port format '${spec}'`);
     const localText = parts.length === 1 ? parts[0] : parts[0] || '0';
     const remoteText = parts.length === 1 ? parts[0] : parts[1];
-    const local = parseUint16(localText);
+    const local = parsePort(localText);
     if (typeof local === 'string') throw new Error(`error parsing local port '${localText}': ${local}`);
-    const remote = parseUint16(remoteText);
+    const remote = parsePort(remoteText);
     if (typeof remote === 'string') throw new Error(`error parsing remote port '${remoteText}': ${remote}`);
     if (remote === 0) throw new Error('remote port must be > 0');
     return { local, remote };
@@ -152,7 +149,3 @@ export function parseAddresses(addresses: readonly string[]): ListenAddress[] {
   return [...parsed.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
-/** Go's net.JoinHostPort. */
-export function joinHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}

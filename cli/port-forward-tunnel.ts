@@ -2,15 +2,16 @@
 // (`v4.channel.k8s.io`: every message starts with its channel, 0 data, 1 errors; the first message on each is the
 // port, 2 bytes little-endian), the local bytes out as channel-0 messages, the pod's back onto the socket. What the
 // kubelet writes on channel 1 is a failure (a closed pod port); it ends the connection and is reported. The framing
-// is kubelet/server/port-forward-channels.ts's, seen from the other end.
+// is apiserver/client/port-forward-protocol.ts's, which the kubelet serves.
 import type net from 'node:net';
 import WebSocket from 'ws';
+import { PortChannelReader, portChannels, portForwardProtocolBinary } from '../apiserver/client/port-forward-protocol.ts';
+import { frame } from '../apiserver/client/remote-command-protocol.ts';
 import { refusal } from './api-websocket.ts';
 
-export const portForwardProtocol = 'v4.channel.k8s.io';
+export const portForwardProtocol = portForwardProtocolBinary;
 
-const dataChannel = 0;
-const errorChannel = 1;
+const dataChannel = portChannels(0).data;
 /** Local reading stops while this much is waiting to go out on the WebSocket. */
 const sendHighWater = 1 << 20;
 /**
@@ -19,35 +20,9 @@ const sendHighWater = 1 << 20;
  */
 const halfCloseGraceMs = 1000;
 
-/** The server's messages for one port, its 2-byte announcement taken off the front of each channel. */
-export class PortChannelReader {
-  readonly #pending = new Map<number, Buffer>();
-  readonly #announced = new Set<number>();
-
-  /** The data in a message, with its channel; undefined while an announcement is incomplete or for other channels. */
-  receive(msg: Buffer): { channel: 'data' | 'error'; data: Buffer } | undefined {
-    if (msg.length === 0) return undefined;
-    const ch = msg[0];
-    if (ch !== dataChannel && ch !== errorChannel) return undefined;
-    let data = msg.subarray(1);
-    if (!this.#announced.has(ch)) {
-      const have = Buffer.concat([this.#pending.get(ch) ?? Buffer.alloc(0), data]);
-      if (have.length < 2) {
-        this.#pending.set(ch, have);
-        return undefined;
-      }
-      this.#announced.add(ch);
-      this.#pending.delete(ch);
-      data = have.subarray(2);
-    }
-    if (data.length === 0) return undefined;
-    return { channel: ch === dataChannel ? 'data' : 'error', data };
-  }
-}
-
 /** One message on the data channel. */
 export function dataMessage(data: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([dataChannel]), data]);
+  return frame(dataChannel, data);
 }
 
 export interface TunnelOptions {

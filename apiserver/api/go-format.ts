@@ -42,3 +42,18 @@ export class GoValue {
     this.text = text;
   }
 }
+
+/**
+ * Go's strconv.ParseUint(s, 10, 16): the number, or the error's text. `quote` spells the input in the message (Go
+ * uses %q, goQuote; callers that have always printed it otherwise pass their own).
+ */
+export function parseUint16(s: string, quote: (s: string) => string = goQuote): number | string {
+  if (!/^[0-9]+$/.test(s)) return `strconv.ParseUint: parsing ${quote(s)}: invalid syntax`;
+  const n = Number(s);
+  return n > 65535 ? `strconv.ParseUint: parsing ${quote(s)}: value out of range` : n;
+}
+
+/** Go's net.JoinHostPort: a host with a colon (IPv6) goes in brackets. */
+export function joinHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

@@ -11,34 +11,38 @@ import { lastAppliedAnnotation } from '../last-applied.ts';
 import { ResultPrinter, warn, type DryRun, type ResultFormat } from '../mutation.ts';
 import type { Session } from '../session.ts';
 
-/** One entry of the allowlist: a kind in a group version, and whether it lives in namespaces. */
-export interface PruneKind {
+/** A kind in a group version, as the allowlist names it; discovery says whether it lives in namespaces. */
+export interface KindRef {
   group: string;
   version: string;
   kind: string;
+}
+
+/** One entry of a parsed --prune-allowlist: the kind and its scope as discovery found it. */
+export interface PruneKind extends KindRef {
   namespaced: boolean;
 }
 
-const kind = (group: string, version: string, name: string, namespaced: boolean): PruneKind => ({ group, version, kind: name, namespaced });
+const kind = (group: string, version: string, name: string): KindRef => ({ group, version, kind: name });
 
 /** kubectl's default allowlist (pkg/util/prune), in its order: namespaced kinds, then cluster-scoped ones. */
-export const defaultPruneKinds: readonly PruneKind[] = [
-  kind('', 'v1', 'ConfigMap', true),
-  kind('', 'v1', 'Endpoints', true),
-  kind('', 'v1', 'PersistentVolumeClaim', true),
-  kind('', 'v1', 'Pod', true),
-  kind('', 'v1', 'ReplicationController', true),
-  kind('', 'v1', 'Secret', true),
-  kind('', 'v1', 'Service', true),
-  kind('batch', 'v1', 'Job', true),
-  kind('batch', 'v1', 'CronJob', true),
-  kind('networking.k8s.io', 'v1', 'Ingress', true),
-  kind('apps', 'v1', 'DaemonSet', true),
-  kind('apps', 'v1', 'Deployment', true),
-  kind('apps', 'v1', 'ReplicaSet', true),
-  kind('apps', 'v1', 'StatefulSet', true),
-  kind('', 'v1', 'Namespace', false),
-  kind('', 'v1', 'PersistentVolume', false),
+export const defaultPruneKinds: readonly KindRef[] = [
+  kind('', 'v1', 'ConfigMap'),
+  kind('', 'v1', 'Endpoints'),
+  kind('', 'v1', 'PersistentVolumeClaim'),
+  kind('', 'v1', 'Pod'),
+  kind('', 'v1', 'ReplicationController'),
+  kind('', 'v1', 'Secret'),
+  kind('', 'v1', 'Service'),
+  kind('batch', 'v1', 'Job'),
+  kind('batch', 'v1', 'CronJob'),
+  kind('networking.k8s.io', 'v1', 'Ingress'),
+  kind('apps', 'v1', 'DaemonSet'),
+  kind('apps', 'v1', 'Deployment'),
+  kind('apps', 'v1', 'ReplicaSet'),
+  kind('apps', 'v1', 'StatefulSet'),
+  kind('', 'v1', 'Namespace'),
+  kind('', 'v1', 'PersistentVolume'),
 ];
 
 const defaultsDeprecation = 'Deprecated: skiffctl apply will no longer prune non-namespaced resources by default when used with the --namespace flag in a future release. To preserve the current behaviour, list the resources you want to target explicitly in the --prune-allowlist flag.';
@@ -79,13 +83,13 @@ export function parsePruneAllowlist(discovery: Discovery, values: readonly strin
  * The resources to list, namespaced and cluster-scoped: the allowlist given, else kubectl's default one without the
  * kinds this server does not serve (Skiff has no Ingress; kubectl would stop there with "invalid resource").
  */
-export function pruneResources(discovery: Discovery, allowlist: readonly PruneKind[] | undefined): { namespaced: DiscoveredResource[]; clusterScoped: DiscoveredResource[] } {
+export function pruneResources(discovery: Discovery, allowlist: readonly KindRef[] | undefined): { namespaced: DiscoveredResource[]; clusterScoped: DiscoveredResource[] } {
   const namespaced: DiscoveredResource[] = [];
   const clusterScoped: DiscoveredResource[] = [];
   for (const k of allowlist ?? defaultPruneKinds) {
     const resource = findKind(discovery, k.group, k.version, k.kind);
     if (!resource) continue;
-    (k.namespaced ? namespaced : clusterScoped).push(resource);
+    (resource.namespaced ? namespaced : clusterScoped).push(resource);
   }
   return { namespaced, clusterScoped };
 }

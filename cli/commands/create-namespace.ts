@@ -1,6 +1,5 @@
 // skiffctl create namespace NAME.
 import type { Command } from 'commander';
-import type { ApiObject } from '../../apiserver/client/object.ts';
 import type { Runner } from '../command.ts';
 import { wrapError } from '../errors.ts';
 import { addGeneratorFlags, generated, exactlyOneName, runGenerator, type GeneratorOptions } from '../generator.ts';

@@ -13,7 +13,7 @@ import { ApiStatusError } from '../../apiserver/client/status-error.ts';
 import { collect, type Runner } from '../command.ts';
 import { completes } from '../completion.ts';
 import { apiVersionOf } from '../discovery.ts';
-import { throwCollected, usageError } from '../errors.ts';
+import { noResourcesError, throwCollected, usageError } from '../errors.ts';
 import { collectInfos } from '../infos.ts';
 import {
   addDryRunFlag, addFieldManagerFlag, parseDryRun, parseResultFormat, ResultPrinter,
@@ -88,12 +88,7 @@ async function patch(session: Session, opts: PatchOptions, args: string[]): Prom
   }
   const body = parsePatch(text);
   if (args.length === 0 && !opts.filename?.length) {
-    throw usageError(`You must provide one or more resources by argument or filename.
-Example resource specifications include:
-   '-f rsrc.yaml'
-   '--filename=rsrc.json'
-   '<resource> <name>'
-   '<resource>'`);
+    throw noResourcesError();
   }
   const entries = await collectInfos(session, args, { filenames: opts.filename, recursive: opts.recursive, fetchNamed: true });
   const client = session.client();

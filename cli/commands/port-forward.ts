@@ -6,6 +6,7 @@
 // connections share one SPDY session, gives up on all of them then. Runs until SIGINT or SIGTERM, then exits 0.
 import net from 'node:net';
 import type { Command } from 'commander';
+import { joinHostPort } from '../../apiserver/api/go-format.ts';
 import type { Pod, Service } from '../../apiserver/api/types.ts';
 import { resourcePath } from '../../apiserver/client/paths.ts';
 import { apiWebSocket } from '../api-websocket.ts';
@@ -16,7 +17,7 @@ import { collectInfos, type Info } from '../infos.ts';
 import { klogLine } from '../klog.ts';
 import { firstPod, podsResource } from '../pods-for.ts';
 import {
-  checkUdpPorts, joinHostPort, parseAddresses, parsePorts, podPorts, servicePorts, type ForwardedPort, type ListenAddress,
+  checkUdpPorts, parseAddresses, parsePorts, podPorts, servicePorts, type ForwardedPort, type ListenAddress,
 } from '../port-forward-ports.ts';
 import { portForwardProtocol, tunnel, type Tunnel } from '../port-forward-tunnel.ts';
 import type { Session } from '../session.ts';

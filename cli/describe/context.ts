@@ -17,9 +17,6 @@ export type Describer = (ctx: DescribeContext, resource: DiscoveredResource, obj
 
 export const eventsResource = { group: '', version: 'v1', plural: 'events', namespaced: true };
 
-/** Pods, which several describers count or list besides the described object. */
-export const podsResource = { group: '', version: 'v1', plural: 'pods', namespaced: true };
-
 /** Every item of a list, read in --chunk-size pages as kubectl's FollowContinue does. */
 export async function listAll<T>(ctx: DescribeContext, resource: ResourceRef, namespace: string | undefined,
   opts: Omit<ListOptions, 'limit' | 'continue'> = {}): Promise<T[]> {

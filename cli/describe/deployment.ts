@@ -5,9 +5,9 @@ import { selectorFromLabelSelector, selectorToString } from '../../apiserver/api
 import type { ApiObject } from '../../apiserver/client/object.ts';
 import { findNewReplicaSet, findOldReplicaSets } from '../../controllers/deployment-replicasets.ts';
 import { eventsFor, type DescribeContext } from './context.ts';
-import { describeEvents, printAnnotationsMultiline, printLabelsMultiline, rfc1123z } from './format.ts';
+import { describeEvents, printAnnotationsMultiline, printConditions, printLabelsMultiline, rfc1123z } from './format.ts';
 import { describePodTemplate } from './pod-spec.ts';
-import { LEVEL_0, LEVEL_1, PrefixWriter } from './prefix-writer.ts';
+import { LEVEL_0, PrefixWriter } from './prefix-writer.ts';
 
 const replicaSetsResource = { group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true };
 
@@ -48,12 +48,7 @@ export function renderDeployment(d: Deployment, replicaSets: ReplicaSet[], event
   const ru = d.spec?.strategy?.rollingUpdate;
   if (ru) w.write(LEVEL_0, `RollingUpdateStrategy:\t${String(ru.maxUnavailable ?? 0)} max unavailable, ${String(ru.maxSurge ?? 0)} max surge\n`);
   describePodTemplate(d.spec?.template, w);
-  const conditions = s?.conditions ?? [];
-  if (conditions.length > 0) {
-    w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tReason\n');
-    w.write(LEVEL_1, '----\t------\t------\n');
-    for (const c of conditions) w.write(LEVEL_1, `${c.type} \t${c.status}\t${c.reason ?? ''}\n`);
-  }
+  printConditions(w, s?.conditions);
   if (replicaSets.length > 0) {
     const newRS = findNewReplicaSet(d, replicaSets);
     w.write(LEVEL_0, `OldReplicaSets:\t${replicaSetSummary(findOldReplicaSets(d, replicaSets))}\n`);

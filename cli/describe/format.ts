@@ -78,6 +78,14 @@ export function printAnnotationsMultiline(w: PrefixWriter, title: string, annota
   });
 }
 
+/** The `Conditions:` table of a workload (Type, Status, Reason); nothing when it has none. */
+export function printConditions(w: PrefixWriter, conditions: readonly { type: string; status: string; reason?: string }[] | undefined): void {
+  if (!conditions || conditions.length === 0) return;
+  w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tReason\n');
+  w.write(LEVEL_1, '----\t------\t------\n');
+  for (const c of conditions) w.write(LEVEL_1, `${c.type} \t${c.status}\t${c.reason ?? ''}\n`);
+}
+
 /** printBoolPtr: `True`, `False`, or `<unset>` for a field left out. */
 export function boolPtr(value: boolean | undefined | null): string {
   if (value === undefined || value === null) return '<unset>';

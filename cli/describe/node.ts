@@ -4,11 +4,11 @@ import { addQuantity, compareQuantity, milliValue, parseQuantity, value, formatQ
 import type { Lease, Node, Pod } from '../../apiserver/api/types.ts';
 import type { ApiObject } from '../../apiserver/client/object.ts';
 import { ApiStatusError } from '../../apiserver/client/status-error.ts';
+import { podsResource } from '../pods-for.ts';
 import { eventsFor, type DescribeContext } from './context.ts';
 import { describeEvents, printAnnotationsMultiline, printLabelsMultiline, printTaintsMultiline, quantityString, rfc1123z, since } from './format.ts';
 import { LEVEL_0, LEVEL_1, PrefixWriter } from './prefix-writer.ts';
 
-const podsResource = { group: '', version: 'v1', plural: 'pods', namespaced: true };
 const leasesResource = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true };
 
 /** Roles from node-role.kubernetes.io/<role> labels and the kubernetes.io/role label, sorted. */

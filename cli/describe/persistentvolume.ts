@@ -7,6 +7,7 @@ import type { ApiObject } from '../../apiserver/client/object.ts';
 import { accessModesCell } from '../../apiserver/server/printers/volume-cells.ts';
 import { eventsFor, type DescribeContext } from './context.ts';
 import { describeEvents, goList, printAnnotationsMultiline, printLabelsMultiline, quantityString, since } from './format.ts';
+import { describeHostPathSource, describeNFSSource } from './pod-spec.ts';
 import { LEVEL_0, LEVEL_1, LEVEL_2, PrefixWriter } from './prefix-writer.ts';
 
 type Spec = NonNullable<PersistentVolume['spec']>;
@@ -68,9 +69,9 @@ function printVolumeAttributes(w: PrefixWriter, attributes: Record<string, strin
 
 function printSource(w: PrefixWriter, spec: Spec | undefined): void {
   if (spec?.hostPath) {
-    w.write(LEVEL_2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${spec.hostPath.path}\n    HostPathType:\t${spec.hostPath.type ?? '<none>'}\n`);
+    describeHostPathSource(spec.hostPath, w);
   } else if (spec?.nfs) {
-    w.write(LEVEL_2, `Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t${spec.nfs.server}\n    Path:\t${spec.nfs.path}\n    ReadOnly:\t${spec.nfs.readOnly === true}\n`);
+    describeNFSSource(spec.nfs, w);
   } else if (spec?.local) {
     w.write(LEVEL_2, `Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n    Path:\t${spec.local.path}\n`);
   } else if (spec?.csi) {

@@ -4,7 +4,8 @@ import { claimClass } from '../../apiserver/api/storage-class.ts';
 import type { PersistentVolumeClaim, Pod } from '../../apiserver/api/types.ts';
 import type { ApiObject } from '../../apiserver/client/object.ts';
 import { accessModesCell } from '../../apiserver/server/printers/volume-cells.ts';
-import { eventsFor, listAll, podsResource, type DescribeContext } from './context.ts';
+import { podsResource } from '../pods-for.ts';
+import { eventsFor, listAll, type DescribeContext } from './context.ts';
 import {
   describeEvents, goList, printAnnotationsMultiline, printLabelsMultiline, printNamesMultiline, quantityString, rfc1123z, since,
 } from './format.ts';

@@ -162,9 +162,19 @@ export function describeContainers(label: string, containers: Container[] | unde
 }
 
 /** One volume source, as kubectl names and details it; kinds Skiff does not serve print their type name. */
+/** printHostPathVolumeSource, which pod and persistent volume descriptions share. */
+export function describeHostPathSource(hostPath: { path: string; type?: string }, w: PrefixWriter): void {
+  w.write(LEVEL_2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${hostPath.path}\n    HostPathType:\t${hostPath.type ?? '<none>'}\n`);
+}
+
+/** printNFSVolumeSource, which pod and persistent volume descriptions share. */
+export function describeNFSSource(nfs: { server: string; path: string; readOnly?: boolean }, w: PrefixWriter): void {
+  w.write(LEVEL_2, `Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t${nfs.server}\n    Path:\t${nfs.path}\n    ReadOnly:\t${nfs.readOnly === true}\n`);
+}
+
 function describeVolumeSource(v: Volume, w: PrefixWriter): void {
   if (v.hostPath) {
-    w.write(LEVEL_2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type ?? '<none>'}\n`);
+    describeHostPathSource(v.hostPath, w);
   } else if (v.emptyDir) {
     const limit = v.emptyDir.sizeLimit !== undefined && quantityString(v.emptyDir.sizeLimit) !== '0' ? quantityString(v.emptyDir.sizeLimit) : '<unset>';
     w.write(LEVEL_2, `Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t${v.emptyDir.medium ?? ''}\n    SizeLimit:\t${limit}\n`);
@@ -189,7 +199,7 @@ function describeVolumeSource(v: Volume, w: PrefixWriter): void {
       else if (item.resourceFieldRef) w.write(LEVEL_3, `${item.resourceFieldRef.resource} -> ${item.path}\n`);
     }
   } else if (v.nfs) {
-    w.write(LEVEL_2, `Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t${v.nfs.server}\n    Path:\t${v.nfs.path}\n    ReadOnly:\t${v.nfs.readOnly === true}\n`);
+    describeNFSSource(v.nfs, w);
   } else {
     w.write(LEVEL_1, '<unknown>\n');
   }

@@ -3,11 +3,12 @@
 import { selectorFromLabelSelector, selectorToString } from '../../apiserver/api/labels.ts';
 import type { LabelSelector, Pod, ReplicaSet } from '../../apiserver/api/types.ts';
 import type { ApiObject } from '../../apiserver/client/object.ts';
-import { eventsFor, listAll, podsResource, type DescribeContext } from './context.ts';
-import { describeEvents, printAnnotationsMultiline, printLabelsMultiline } from './format.ts';
+import { podsResource } from '../pods-for.ts';
+import { eventsFor, listAll, type DescribeContext } from './context.ts';
+import { describeEvents, printAnnotationsMultiline, printConditions, printLabelsMultiline } from './format.ts';
 import { controllerOf } from './pod.ts';
 import { describePodTemplate } from './pod-spec.ts';
-import { LEVEL_0, LEVEL_1, PrefixWriter } from './prefix-writer.ts';
+import { LEVEL_0, PrefixWriter } from './prefix-writer.ts';
 
 export interface PodPhaseCounts { running: number; waiting: number; succeeded: number; failed: number }
 
@@ -56,25 +57,34 @@ export async function describeReplicaSet(ctx: DescribeContext, _resource: unknow
 }
 
 export function renderReplicaSet(rs: ReplicaSet, phases: PodPhaseCounts | string, events: Parameters<typeof describeEvents>[0], now: number): string {
+  return renderReplicaSetLike(rs, formatLabelSelector(rs.spec?.selector), controllerOf(rs), phases, events, now);
+}
+
+/** What the ReplicaSet layout reads of a ReplicaSet or a ReplicationController. */
+export type ReplicaSetLike = Pick<ReplicaSet, 'metadata'> & {
+  spec?: { replicas?: number; template?: NonNullable<ReplicaSet['spec']>['template'] };
+  status?: { replicas?: number; conditions?: readonly { type: string; status: string; reason?: string }[] };
+};
+
+/**
+ * The ReplicaSet describer's layout, which kubectl's ReplicationControllerDescriber shares: `selector` as the kind
+ * prints it, and the `Controlled By:` line when `controlledBy` is not ''.
+ */
+export function renderReplicaSetLike(obj: ReplicaSetLike, selector: string, controlledBy: string, phases: PodPhaseCounts | string,
+  events: Parameters<typeof describeEvents>[0], now: number): string {
   const w = new PrefixWriter();
-  w.write(LEVEL_0, `Name:\t${rs.metadata?.name ?? ''}\n`);
-  w.write(LEVEL_0, `Namespace:\t${rs.metadata?.namespace ?? ''}\n`);
-  w.write(LEVEL_0, `Selector:\t${formatLabelSelector(rs.spec?.selector)}\n`);
-  printLabelsMultiline(w, 'Labels', rs.metadata?.labels);
-  printAnnotationsMultiline(w, 'Annotations', rs.metadata?.annotations);
-  const controlledBy = controllerOf(rs);
+  w.write(LEVEL_0, `Name:\t${obj.metadata?.name ?? ''}\n`);
+  w.write(LEVEL_0, `Namespace:\t${obj.metadata?.namespace ?? ''}\n`);
+  w.write(LEVEL_0, `Selector:\t${selector}\n`);
+  printLabelsMultiline(w, 'Labels', obj.metadata?.labels);
+  printAnnotationsMultiline(w, 'Annotations', obj.metadata?.annotations);
   if (controlledBy) w.write(LEVEL_0, `Controlled By:\t${controlledBy}\n`);
-  w.write(LEVEL_0, `Replicas:\t${rs.status?.replicas ?? 0} current / ${rs.spec?.replicas ?? 1} desired\n`);
+  w.write(LEVEL_0, `Replicas:\t${obj.status?.replicas ?? 0} current / ${obj.spec?.replicas ?? 1} desired\n`);
   w.write(LEVEL_0, 'Pods Status:\t');
   if (typeof phases === 'string') w.write(LEVEL_0, `error in fetching pods: ${phases}\n`);
   else w.write(LEVEL_0, `${podStatusLine(phases)}\n`);
-  describePodTemplate(rs.spec?.template, w);
-  const conditions = rs.status?.conditions ?? [];
-  if (conditions.length > 0) {
-    w.write(LEVEL_0, 'Conditions:\n  Type\tStatus\tReason\n');
-    w.write(LEVEL_1, '----\t------\t------\n');
-    for (const c of conditions) w.write(LEVEL_1, `${c.type} \t${c.status}\t${c.reason ?? ''}\n`);
-  }
+  describePodTemplate(obj.spec?.template, w);
+  printConditions(w, obj.status?.conditions);
   if (events) describeEvents(events, w, now);
   return w.toString();
 }

@@ -1,5 +1,6 @@
 // describe service: kubectl's ServiceDescriber: selector, type, IPs, each port with its target, node port and
 // endpoints (read from the service's EndpointSlices, as kubectl does), affinity and traffic policies, events.
+import { joinHostPort } from '../../apiserver/api/go-format.ts';
 import type { Service } from '../../apiserver/api/types.ts';
 import type { ApiObject } from '../../apiserver/client/object.ts';
 import { formatLabels } from '../../apiserver/server/printers/selectors.ts';
@@ -15,10 +16,6 @@ export interface EndpointSlice {
 
 const endpointSlicesResource = { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true };
 
-/** net.JoinHostPort: IPv6 addresses in brackets. */
-function joinHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
 
 /**
  * formatEndpointSlices: the ready endpoints serving the named port (or, for slices without ports, the bare

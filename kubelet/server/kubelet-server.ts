@@ -119,7 +119,7 @@ export async function startKubeletServer(o: KubeletServerOptions): Promise<Kubel
     if (upgradeTo !== 'websocket') {
       return refuseUpgrade(socket, 400, `unsupported upgrade "${req.headers.upgrade ?? ''}": exec and attach take a WebSocket (${supportedProtocols.join(', ')}) or SPDY/3.1`);
     }
-    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    const offered = headerValues(req, 'sec-websocket-protocol');
     if (!chooseProtocol(offered)) {
       return refuseUpgrade(socket, 400, `none of the offered subprotocols [${offered.join(' ')}] is supported; use one of [${supportedProtocols.join(' ')}]`);
     }

@@ -8,12 +8,15 @@
 import { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import {
+  portChannels, portForwardProtocolBase64, portForwardProtocolBinary, portPrefix,
+} from '../../apiserver/client/port-forward-protocol.ts';
+import { parseUint16 } from '../../apiserver/api/go-format.ts';
+import { frame } from '../../apiserver/client/remote-command-protocol.ts';
 import { forwardToPod, type PortForwardTarget } from './port-forward-session.ts';
 
-export const channelProtocolBinary = 'v4.channel.k8s.io';
-export const channelProtocolBase64 = 'v4.base64.channel.k8s.io';
 /** Besides these, a client offering no subprotocol at all gets the binary framing, as from wsstream. */
-export const channelProtocols = [channelProtocolBinary, channelProtocolBase64];
+export const channelProtocols = [portForwardProtocolBinary, portForwardProtocolBase64];
 
 /** wsstream's handshake: the first subprotocol the client offers that we speak; '' when it offers none. */
 export function chooseChannelProtocol(offered: readonly string[]): string | undefined {
@@ -21,12 +24,8 @@ export function chooseChannelProtocol(offered: readonly string[]): string | unde
   return offered.find((p) => channelProtocols.includes(p));
 }
 
-/** Go's strconv.ParseUint(s, 10, 16), with its error texts. */
-function parseUint16(s: string): number | string {
-  if (!/^[0-9]+$/.test(s)) return `strconv.ParseUint: parsing "${s}": invalid syntax`;
-  const n = Number(s);
-  return n > 65535 ? `strconv.ParseUint: parsing "${s}": value out of range` : n;
-}
+/** Go's strconv.ParseUint(s, 10, 16), with its error texts (the input in plain double quotes). */
+const parsePort = (s: string): number | string => parseUint16(s, (t) => `"${t}"`);
 
 /** kube's NewV4Options: the `ports` query parameter, repeated or comma-separated, in order. */
 export function parsePortsQuery(q: URLSearchParams): number[] | { error: string } {
@@ -36,7 +35,7 @@ export function parsePortsQuery(q: URLSearchParams): number[] | { error: string 
   for (const value of values) {
     if (value === '') return { error: 'query parameter "ports" cannot be empty' };
     for (const part of value.split(',')) {
-      const port = parseUint16(part);
+      const port = parsePort(part);
       if (typeof port === 'string') return { error: `unable to parse "${value}" as a port: ${port}` };
       if (port < 1) return { error: `port "${value}" must be > 0` };
       ports.push(port);
@@ -47,8 +46,8 @@ export function parsePortsQuery(q: URLSearchParams): number[] | { error: string 
 
 /** One message on `channel`: binary with the channel byte in front, or text for the base64 subprotocol. */
 export function encodeChannelMessage(protocol: string, channel: number, data: Buffer): Buffer | string {
-  if (protocol === channelProtocolBase64) return String.fromCharCode(48 + channel) + data.toString('base64');
-  return Buffer.concat([Buffer.from([channel]), data]);
+  if (protocol === portForwardProtocolBase64) return String.fromCharCode(48 + channel) + data.toString('base64');
+  return frame(channel, data);
 }
 
 /**
@@ -57,17 +56,10 @@ export function encodeChannelMessage(protocol: string, channel: number, data: Bu
  */
 export function decodeChannelMessage(protocol: string, msg: Buffer): { channel: number; data: Buffer } | undefined {
   if (msg.length === 0) return undefined;
-  if (protocol !== channelProtocolBase64) return { channel: msg[0], data: msg.subarray(1) };
+  if (protocol !== portForwardProtocolBase64) return { channel: msg[0], data: msg.subarray(1) };
   const text = msg.subarray(1).toString('latin1');
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined;
   return { channel: msg[0] - 48, data: Buffer.from(text, 'base64') };
-}
-
-/** The first message on a port's channels: the port, unsigned 16-bit little-endian. */
-export function portPrefix(port: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeUInt16LE(port);
-  return b;
 }
 
 /**
@@ -115,15 +107,14 @@ export function serveChannelPortForward(ws: WebSocket, ports: readonly number[],
   const open = (): boolean => ws.readyState === ws.OPEN;
   const send = (channel: number, data: Buffer, done?: (err?: Error) => void): void => {
     if (!open()) return done?.(new Error('write on a closed connection'));
-    ws.send(encodeChannelMessage(protocol, channel, data), { binary: protocol !== channelProtocolBase64 }, (err) => done?.(err ?? undefined));
+    ws.send(encodeChannelMessage(protocol, channel, data), { binary: protocol !== portForwardProtocolBase64 }, (err) => done?.(err ?? undefined));
   };
   const blocked = new Set<ChannelStream>();
   const streams: ChannelStream[] = [];
   let remaining = ports.length;
 
   ports.forEach((port, i) => {
-    const dataChannel = 2 * i;
-    const errorChannel = 2 * i + 1;
+    const { data: dataChannel, error: errorChannel } = portChannels(i);
     send(dataChannel, portPrefix(port));
     send(errorChannel, portPrefix(port));
     const stream: ChannelStream = new ChannelStream((data, done) => send(dataChannel, data, done), () => {

@@ -6,6 +6,7 @@
 import type { Duplex, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Logger } from 'pino';
+import { protocolV4, protocolV5 } from '../../apiserver/client/remote-command-protocol.ts';
 import type { ExecSession } from '../runtime/runtime.ts';
 import { SpdyConnection, type SpdyStream } from './spdy-connection.ts';
 import type { HeaderBlock } from './spdy-framing.ts';
@@ -13,7 +14,7 @@ import { runOnSocket, socketTransport, switchToSpdy } from './spdy-upgrade.ts';
 import { exitCodeStatus, failureStatus, successStatus, type StreamOptions, type StreamStatus } from './stream-protocol.ts';
 
 /** In the kubelet's order; v5 over SPDY is v4 (its close signal exists only in the WebSocket framing). */
-export const spdyRemoteCommandProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io'] as const;
+export const spdyRemoteCommandProtocols = [protocolV5, protocolV4, 'v3.channel.k8s.io', 'v2.channel.k8s.io'] as const;
 
 type StreamType = 'error' | 'stdin' | 'stdout' | 'stderr' | 'resize';
 const streamTypes: readonly string[] = ['error', 'stdin', 'stdout', 'stderr', 'resize'];
@@ -33,7 +34,7 @@ export function expectedStreams(opts: StreamOptions, protocol: string): StreamTy
 
 /** What the error stream carries for this outcome: the Status as JSON from v4, before it only a failure's text. */
 export function statusPayload(status: StreamStatus, protocol: string): string | undefined {
-  if (protocol === 'v5.channel.k8s.io' || protocol === 'v4.channel.k8s.io') return JSON.stringify(status);
+  if (protocol === protocolV5 || protocol === protocolV4) return JSON.stringify(status);
   return status.status === 'Success' ? undefined : status.message ?? '';
 }
 

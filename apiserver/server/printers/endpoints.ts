@@ -1,4 +1,5 @@
 // kubectl get endpoints: NAME ENDPOINTS AGE.
+import { joinHostPort } from '../../api/go-format.ts';
 import type { Endpoints } from '../../api/types.ts';
 import { ageCell, kindPrinter } from './kind-printer.ts';
 import { ageColumn, column, nameColumn } from './printer.ts';
@@ -35,9 +36,4 @@ export function formatEndpoints(ep: Endpoints): string {
   }
   const text = shown.join(',');
   return count > shownEndpoints ? `${text} + ${count - shownEndpoints} more...` : text;
-}
-
-/** Go's net.JoinHostPort: IPv6 addresses go in brackets. */
-function joinHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

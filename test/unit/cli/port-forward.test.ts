@@ -4,11 +4,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Pod, Service } from '../../../apiserver/api/types.ts';
-import { goQuote, klogHeader, klogLine } from '../../../cli/klog.ts';
+import { goQuote } from '../../../apiserver/api/go-format.ts';
+import { klogHeader, klogLine } from '../../../cli/klog.ts';
 import {
   checkUdpPorts, containerPortForServicePort, parseAddresses, parsePorts, podPorts, servicePorts, splitPort,
 } from '../../../cli/port-forward-ports.ts';
-import { dataMessage, PortChannelReader } from '../../../cli/port-forward-tunnel.ts';
+import { PortChannelReader } from '../../../apiserver/client/port-forward-protocol.ts';
+import { dataMessage } from '../../../cli/port-forward-tunnel.ts';
 
 const pod: Pod = {
   metadata: { name: 'web-1' },

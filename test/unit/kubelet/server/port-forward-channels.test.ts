@@ -11,11 +11,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import WebSocket from 'ws';
+import { portPrefix } from '../../../../apiserver/client/port-forward-protocol.ts';
 import { ensureCA, issueClientCert, issueServingCert } from '../../../../apiserver/server/certs.ts';
 import { sandboxLabels } from '../../../../kubelet/runtime/naming.ts';
 import { startKubeletServer, type KubeletServer } from '../../../../kubelet/server/kubelet-server.ts';
 import {
-  chooseChannelProtocol, decodeChannelMessage, encodeChannelMessage, parsePortsQuery, portPrefix,
+  chooseChannelProtocol, decodeChannelMessage, encodeChannelMessage, parsePortsQuery,
 } from '../../../../kubelet/server/port-forward-channels.ts';
 import { FakeRuntime } from '../../../helpers/fake-runtime.ts';
 
