@@ -30,10 +30,13 @@ export class Discovery {
   readonly resources: DiscoveredResource[];
   /** `v1`, `apps/v1`, ... */
   readonly groupVersions: string[];
+  /** Every subresource the lists name, as `group/version/plural/sub` (group empty for the core group). */
+  private readonly subresources: ReadonlySet<string>;
 
-  constructor(resources: DiscoveredResource[], groupVersions: string[]) {
+  constructor(resources: DiscoveredResource[], groupVersions: string[], subresources: Iterable<string> = []) {
     this.resources = resources;
     this.groupVersions = groupVersions;
+    this.subresources = new Set(subresources);
   }
 
   static async load(client: RestClient): Promise<Discovery> {
@@ -51,10 +54,14 @@ export class Discovery {
     }
     const lists = await Promise.all(targets.map((t) => client.request<APIResourceList>('GET', t.path)));
     const resources: DiscoveredResource[] = [];
+    const subresources: string[] = [];
     lists.forEach((list, i) => {
       const t = targets[i];
       for (const r of list.resources ?? []) {
-        if (r.name.includes('/')) continue; // subresources
+        if (r.name.includes('/')) {
+          subresources.push(`${t.group}/${t.version}/${r.name}`);
+          continue;
+        }
         resources.push({
           plural: r.name,
           singular: r.singularName || r.kind.toLowerCase(),
@@ -69,7 +76,12 @@ export class Discovery {
         });
       }
     });
-    return new Discovery(resources, targets.map((t) => (t.group ? `${t.group}/${t.version}` : t.version)));
+    return new Discovery(resources, targets.map((t) => (t.group ? `${t.group}/${t.version}` : t.version)), subresources);
+  }
+
+  /** Does discovery list `sub` (e.g. `scale`) as a subresource of the resource? */
+  hasSubresource(r: Pick<DiscoveredResource, 'group' | 'version' | 'plural'>, sub: string): boolean {
+    return this.subresources.has(`${r.group}/${r.version}/${r.plural}/${sub}`);
   }
 
   /** The resources kubectl's RESTMapper would pick among: each group's preferred version first. */

@@ -6,7 +6,7 @@
 // FailedGet...Metric) rather than inventing values.
 import { parseDuration } from '../apiserver/api/duration.ts';
 import { milliValue, parseQuantity } from '../apiserver/api/quantity.ts';
-import { resources } from '../apiserver/api/resources.ts';
+import { resourceForGroupKind } from '../apiserver/api/resources.ts';
 import type { CrossVersionObjectReference, MetricSpec } from 'kubernetes-types/autoscaling/v2.d.ts';
 import type { RestClient } from '../apiserver/client/index.ts';
 import type { PodMetrics } from '../apiserver/api/metrics-types.ts';
@@ -89,7 +89,7 @@ function groupOf(apiVersion: string | undefined): string {
 /** The resource (plural) of a described object, as a REST mapper would find it. */
 function pluralOf(ref: CrossVersionObjectReference): string {
   const group = groupOf(ref.apiVersion);
-  const found = resources.find((r) => r.group === group && r.kind === ref.kind);
+  const found = resourceForGroupKind(group, ref.kind);
   if (!found) throw new Error(`no matches for kind "${ref.kind}" in group "${group}"`);
   return found.plural;
 }

@@ -283,6 +283,8 @@ export interface PlanInput {
   history: AutoscalerHistory;
   nowMs: number;
   settings: HpaSettings;
+  /** What decides this sync, as the controller already worked it out (syncBasis); worked out here when absent. */
+  basis?: SyncBasis;
 }
 
 export interface AutoscalerPlan {
@@ -327,25 +329,55 @@ export function failedGetScale(hpa: HorizontalPodAutoscaler, error: string, nowM
   return { status: { ...(hpa.status ?? { desiredReplicas: 0 }), conditions: d.conditions }, events: d.events };
 }
 
+/** The target's pod selector as the metrics read it: parsed (and in the string form the metrics APIs take), or
+ * kube's complaint about it. */
+export type TargetSelector =
+  | { ok: true; selector: Selector; text: string }
+  | { ok: false; eventReason: string; error: string; conditionMessage: string };
+
+/** What decides a sync, kube's reconcileAutoscaler branches: nothing (the target was scaled to zero on purpose),
+ * the replica limits (the target is outside [min, max]), or the metrics of the pods the target's selector picks. */
+export type SyncBasis =
+  | { by: 'scaledToZero' }
+  | { by: 'limits'; replicas: number; reason: string }
+  | { by: 'metrics'; target: TargetSelector };
+
+/** Which of kube's reconcileAutoscaler branches this sync takes; for the metrics one, the target's selector. The
+ * controller fetches metrics only for that branch (and a selector that parses), and planAutoscaler follows it. */
+export function syncBasis(hpa: HorizontalPodAutoscaler, scale: ScaleView): SyncBasis {
+  const currentReplicas = scale.specReplicas;
+  const minReplicas = hpa.spec?.minReplicas ?? 1;
+  const maxReplicas = hpa.spec?.maxReplicas ?? 0;
+  if (currentReplicas === 0 && minReplicas !== 0) return { by: 'scaledToZero' };
+  if (currentReplicas > maxReplicas) return { by: 'limits', replicas: maxReplicas, reason: 'Current number of replicas above Spec.MaxReplicas' };
+  if (currentReplicas < minReplicas) return { by: 'limits', replicas: minReplicas, reason: 'Current number of replicas below Spec.MinReplicas' };
+  return { by: 'metrics', target: targetSelector(scale.selector) };
+}
+
+function targetSelector(text: string): TargetSelector {
+  if (text === '') {
+    return { ok: false, eventReason: 'SelectorRequired', error: 'selector is required', conditionMessage: "the HPA target's scale is missing a selector" };
+  }
+  try {
+    const selector = parseSelector(text);
+    return { ok: true, selector, text: selectorToString(selector) };
+  } catch (e) {
+    const msg = `couldn't convert selector into a corresponding internal selector object: ${(e as Error).message}`;
+    return { ok: false, eventReason: 'InvalidSelector', error: msg, conditionMessage: msg };
+  }
+}
+
 /** kube's computeReplicasForMetrics: the largest proposal and every metric's status. */
-function computeReplicasForMetrics(d: Draft, input: PlanInput):
+function computeReplicasForMetrics(d: Draft, input: PlanInput, target: TargetSelector):
   { replicas: number; metricName: string; statuses?: MetricStatus[]; error?: string; selector?: Selector } {
   const { hpa, scale } = input;
   const namespace = hpa.metadata?.namespace ?? '';
-  if (scale.selector === '') {
-    d.event('Warning', 'SelectorRequired', 'selector is required');
-    d.set('ScalingActive', 'False', 'InvalidSelector', "the HPA target's scale is missing a selector");
-    return { replicas: -1, metricName: '', error: 'selector is required' };
+  if (!target.ok) {
+    d.event('Warning', target.eventReason, target.error);
+    d.set('ScalingActive', 'False', 'InvalidSelector', target.conditionMessage);
+    return { replicas: -1, metricName: '', error: target.error };
   }
-  let selector: Selector;
-  try {
-    selector = parseSelector(scale.selector);
-  } catch (e) {
-    const msg = `couldn't convert selector into a corresponding internal selector object: ${(e as Error).message}`;
-    d.event('Warning', 'InvalidSelector', msg);
-    d.set('ScalingActive', 'False', 'InvalidSelector', msg);
-    return { replicas: -1, metricName: '', error: msg };
-  }
+  const { selector } = target;
   const pods = input.namespacePods.filter((p) => matchesSelector(selector, p.metadata?.labels));
   const selectors = new Map(input.hpaSelectors);
   selectors.set(input.key, selector);
@@ -393,13 +425,6 @@ function computeReplicasForMetrics(d: Draft, input: PlanInput):
   return { replicas, metricName, statuses, error, selector };
 }
 
-/** Whether the metrics decide this sync: not when the target is scaled to zero or outside [min, max]. */
-export function wantsMetrics(hpa: HorizontalPodAutoscaler, currentReplicas: number): boolean {
-  const minReplicas = hpa.spec?.minReplicas ?? 1;
-  if (currentReplicas === 0 && minReplicas !== 0) return false;
-  return currentReplicas <= (hpa.spec?.maxReplicas ?? 0) && currentReplicas >= minReplicas;
-}
-
 /** kube's reconcileAutoscaler, from after the Scale was read up to (not including) the scale write. */
 export function planAutoscaler(input: PlanInput): AutoscalerPlan {
   const { hpa, scale, nowMs, settings } = input;
@@ -416,19 +441,17 @@ export function planAutoscaler(input: PlanInput): AutoscalerPlan {
   let selector: Selector | undefined;
   let error: string | undefined;
 
-  if (currentReplicas === 0 && minReplicas !== 0) {
+  const basis = input.basis ?? syncBasis(hpa, scale);
+  if (basis.by === 'scaledToZero') {
     // Someone scaled the target to zero on purpose: leave it there.
     desiredReplicas = 0;
     rescale = false;
     d.set('ScalingActive', 'False', 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero');
-  } else if (currentReplicas > maxReplicas) {
-    reason = 'Current number of replicas above Spec.MaxReplicas';
-    desiredReplicas = maxReplicas;
-  } else if (currentReplicas < minReplicas) {
-    reason = 'Current number of replicas below Spec.MinReplicas';
-    desiredReplicas = minReplicas;
+  } else if (basis.by === 'limits') {
+    reason = basis.reason;
+    desiredReplicas = basis.replicas;
   } else {
-    const computed = computeReplicasForMetrics(d, input);
+    const computed = computeReplicasForMetrics(d, input, basis.target);
     statuses = computed.statuses;
     selector = computed.selector;
     if (computed.error !== undefined && computed.replicas === -1) {

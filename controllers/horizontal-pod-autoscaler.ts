@@ -3,8 +3,8 @@
 // target's pods, decides the replica count (horizontal-pod-autoscaler-plan.ts) and writes it back through the scale
 // subresource, then writes its status. Unlike the other controllers it is driven by the clock, not by pod events:
 // kube queues every HPA again one sync period after each sync, and a new or changed HPA one period after the change.
-import { parseSelector, selectorToString, type Selector } from '../apiserver/api/labels.ts';
-import { resourceFor, resources, type ResourceInfo } from '../apiserver/api/resources.ts';
+import type { Selector } from '../apiserver/api/labels.ts';
+import { resourceFor, resourceForGroupKind, type ResourceInfo } from '../apiserver/api/resources.ts';
 import type { HorizontalPodAutoscaler, Pod, Scale } from '../apiserver/api/types.ts';
 import {
   EventRecorder, WorkQueue, isNotFound, objectKey, type RateLimiter,
@@ -14,7 +14,7 @@ import type { Controller, ControllerContext } from './framework/controller.ts';
 import { emptyHistory, type AutoscalerHistory } from './horizontal-pod-autoscaler-behavior.ts';
 import { apiMetricsSource, fetchMetricSamples, type MetricSample, type MetricsSource } from './horizontal-pod-autoscaler-metrics.ts';
 import {
-  failedGetScale, finishRescale, metricSelectorString, planAutoscaler, targetReference, wantsMetrics, type HpaSettings,
+  failedGetScale, finishRescale, metricSelectorString, planAutoscaler, syncBasis, targetReference, type HpaSettings,
   type RecordedEvent,
 } from './horizontal-pod-autoscaler-plan.ts';
 import { defaultReplicaCalcSettings } from './horizontal-pod-autoscaler-replicas.ts';
@@ -22,7 +22,7 @@ import { defaultReplicaCalcSettings } from './horizontal-pod-autoscaler-replicas
 const hpaResource = resourceFor('autoscaling', 'v2', 'horizontalpodautoscalers')!;
 const podsResource = resourceFor('', 'v1', 'pods')!;
 
-export interface HorizontalPodAutoscalerOptions extends Partial<HpaSettings> {
+export interface HorizontalPodAutoscalerOptions {
   /** Where metrics come from; the apiserver's metrics APIs by default. */
   metrics?: MetricsSource;
   /** --horizontal-pod-autoscaler-sync-period: how often each HPA is looked at. */
@@ -52,13 +52,13 @@ function targetResource(hpa: HorizontalPodAutoscaler): { resource: ResourceInfo 
   const parts = apiVersion.split('/');
   if (parts.length > 2) return { error: `unexpected GroupVersion string: ${apiVersion}`, spec: true };
   const group = parts.length === 2 ? parts[0] : '';
-  const found = resources.find((r) => r.group === group && r.kind === kind);
+  const found = resourceForGroupKind(group, kind);
   return found ? { resource: found } : { error: `no matches for kind "${kind}" in group "${group}"`, spec: false };
 }
 
 export function newHorizontalPodAutoscalerController(ctx: ControllerContext, opts: HorizontalPodAutoscalerOptions = {}): Controller {
   const name = 'horizontal-pod-autoscaler-controller';
-  const settings: HpaSettings & { syncPeriodMs: number } = { ...defaultHpaSettings, ...definedOnly(opts) };
+  const settings: HpaSettings & { syncPeriodMs: number } = { ...defaultHpaSettings, syncPeriodMs: opts.syncPeriodMs ?? defaultHpaSettings.syncPeriodMs };
   const queue = new WorkQueue<string>({ rateLimiter: fixedInterval(settings.syncPeriodMs) });
   const recorder = new EventRecorder(ctx.client, { component: 'horizontal-pod-autoscaler' }, { logger: ctx.logger });
   const logger = ctx.logger.child({ controller: name });
@@ -135,21 +135,14 @@ export function newHorizontalPodAutoscalerController(ctx: ControllerContext, opt
     }
 
     const view = { specReplicas: scale.spec?.replicas ?? 0, statusReplicas: scale.status?.replicas ?? 0, selector: scale.status?.selector ?? '' };
-    let samples: (MetricSample | undefined)[] = [];
-    if (wantsMetrics(hpa, view.specReplicas)) {
-      let podSelector: string | undefined;
-      try {
-        podSelector = view.selector ? selectorToString(parseSelector(view.selector)) : undefined;
-      } catch {
-        // The plan reports a selector it cannot parse; there is nothing to fetch for it.
-      }
-      if (podSelector !== undefined) {
-        samples = await fetchMetricSamples(metrics, hpa.spec?.metrics ?? [], namespace, podSelector, metricSelectorString);
-      }
-    }
+    const basis = syncBasis(hpa, view);
+    // Metrics are fetched only when they decide, for a selector that parses (the plan reports one that does not).
+    const samples: (MetricSample | undefined)[] = basis.by === 'metrics' && basis.target.ok
+      ? await fetchMetricSamples(metrics, hpa.spec?.metrics ?? [], namespace, basis.target.text, metricSelectorString)
+      : [];
     let plan = planAutoscaler({
       hpa, key, scale: view, namespacePods: pods.byIndex('namespace', namespace), hpaSelectors: selectors, samples,
-      history: histories.get(key) ?? emptyHistory(), nowMs: ctx.clock(), settings,
+      history: histories.get(key) ?? emptyHistory(), nowMs: ctx.clock(), settings, basis,
     });
     if (plan.selector && selectors.has(key)) selectors.set(key, plan.selector);
     if (plan.rescale) {
@@ -182,13 +175,4 @@ export function newHorizontalPodAutoscalerController(ctx: ControllerContext, opt
   }
 
   return { name, queue, workers: opts.workers ?? 5, reconcile };
-}
-
-/** The options given, without the undefined ones (which must not override the defaults). */
-function definedOnly(opts: HorizontalPodAutoscalerOptions): Partial<HpaSettings & { syncPeriodMs: number }> {
-  const out: Partial<HpaSettings & { syncPeriodMs: number }> = {};
-  for (const k of ['tolerance', 'cpuInitializationPeriodMs', 'delayOfInitialReadinessStatusMs', 'downscaleStabilizationMs', 'syncPeriodMs'] as const) {
-    if (opts[k] !== undefined) out[k] = opts[k];
-  }
-  return out;
 }

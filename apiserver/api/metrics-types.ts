@@ -8,6 +8,14 @@ export const metricsVersion = 'v1beta1';
 export const metricsGroupVersion = `${metricsGroup}/${metricsVersion}`;
 
 /**
+ * How often the kubelet samples its node and containers (cAdvisor's housekeeping interval is 10 s too), so the
+ * interval usageNanoCores is measured over: the window metrics.k8s.io reports. A summary does not carry it, so the
+ * kubelet's sampler (kubelet/server/stats-summary.ts) and the apiserver's conversion (apiserver/metrics/convert.ts)
+ * both read it from here.
+ */
+export const kubeletSamplingIntervalMs = 10_000;
+
+/**
  * A ResourceList of quantities as text: cpu in cores (`12345678n`, `250m`), memory in bytes (`67760Ki`).
  * metrics-server (and Skiff) always send both; readers should not count on other names.
  */

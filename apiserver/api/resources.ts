@@ -124,6 +124,12 @@ export function resourceForKind(apiVersion: string, kind: string): ResourceInfo 
   return byKind.get(`${apiVersion}/${kind}`);
 }
 
+/** Looks a kind up by group alone, as kube's REST mapper does for a scaleTargetRef or a described object: the
+ * kind's stored version (`resources` has one per kind). */
+export function resourceForGroupKind(group: string, kind: string): ResourceInfo | undefined {
+  return resources.find((r) => r.group === group && r.kind === kind);
+}
+
 /** The resource whose objects `ri` serves: itself, or for a converted version the kind's storage version. */
 export function storageResourceFor(ri: ResourceInfo): ResourceInfo {
   return ri.storageVersion ? resourceFor(ri.group, ri.storageVersion, ri.plural) ?? ri : ri;

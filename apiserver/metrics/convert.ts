@@ -3,20 +3,15 @@
 // units, `67760Ki`), metadata the node's or pod's name and labels, created now. Anything without a rate yet, and
 // a pod missing any of its containers' figures, has no metrics: it is left out rather than shown as zero.
 import { formatGoDuration } from '../api/duration.ts';
-import type { ContainerMetrics, NodeMetrics, PodMetrics, ResourceUsage } from '../api/metrics-types.ts';
+import { kubeletSamplingIntervalMs, type ContainerMetrics, type NodeMetrics, type PodMetrics, type ResourceUsage } from '../api/metrics-types.ts';
 import { formatQuantity, parseQuantity, quantityFromValue } from '../api/quantity.ts';
 import type { Node, Pod } from '../api/types.ts';
+import { nowRFC3339 } from '../registry/object-meta.ts';
 import type { Summary, SummaryCPU, SummaryMemory, SummaryPod } from './kubelet-summary.ts';
 
-/**
- * How far apart the kubelet takes its samples (kubelet/server/stats-summary.ts), so the interval usageNanoCores
- * is measured over: the window. A summary does not carry it, so it is the kubelet's setting, stated once here.
- */
-export const kubeletSamplingIntervalMs = 10_000;
-
-/** metav1.Time as JSON: RFC 3339 in UTC, whole seconds. */
+/** metav1.Time as JSON: RFC 3339 in UTC, whole seconds (as the registry stamps objects). */
 export function rfc3339(at: Date): string {
-  return at.toISOString().replace(/\.\d+Z$/, 'Z');
+  return nowRFC3339(() => at.getTime());
 }
 
 /** A rate in nanocores as metrics-server writes it: a DecimalSI quantity at scale -9, canonical. */

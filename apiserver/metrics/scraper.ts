@@ -6,7 +6,7 @@
 import https from 'node:https';
 import type { Logger } from 'pino';
 import type { Node } from '../api/types.ts';
-import { kubeletAddress, type KubeletClientConfig } from '../server/kubelet-proxy.ts';
+import { kubeletAddress, kubeletRequestOptions, type KubeletClientConfig } from '../server/kubelet-proxy.ts';
 import type { Summary } from './kubelet-summary.ts';
 
 export interface ScraperOptions {
@@ -68,10 +68,7 @@ export function kubeletSummaryScraper(config: KubeletClientConfig, log: Logger, 
 function fetchSummary(config: KubeletClientConfig, host: string, port: number, timeoutMs: number): Promise<Summary> {
   return new Promise((resolve, reject) => {
     const req = https.request({
-      host, port, path: '/stats/summary', method: 'GET', signal: AbortSignal.timeout(timeoutMs),
-      cert: config.certPem, key: config.keyPem, ca: config.caPem,
-      rejectUnauthorized: config.caPem !== undefined,
-      servername: /^[\d.]+$|:/.test(host) ? undefined : host,
+      ...kubeletRequestOptions(config, host, port), path: '/stats/summary', method: 'GET', signal: AbortSignal.timeout(timeoutMs),
       headers: { Accept: 'application/json' },
       agent: false,
     }, (res) => {

@@ -44,6 +44,17 @@ export function kubeletAddress(node: Node, preferred: string[]): { host: string;
   throw errors.badRequest(`no preferred addresses found; known addresses: [${addresses.map((a) => `${a.type}:${a.address}`).join(' ')}]`);
 }
 
+/** The TLS client the apiserver dials a kubelet with: its client certificate, the kubelet CA if configured (else
+ * unverified, as kube), and SNI by host name (never for an IP address). */
+export function kubeletRequestOptions(config: KubeletClientConfig, host: string, port: number): https.RequestOptions {
+  return {
+    host, port,
+    cert: config.certPem, key: config.keyPem, ca: config.caPem,
+    rejectUnauthorized: config.caPem !== undefined,
+    servername: /^[\d.]+$|:/.test(host) ? undefined : host,
+  };
+}
+
 export async function proxyPodLog(
   getObject: (plural: 'pods' | 'nodes', namespace: string, name: string) => Promise<StoredObject>,
   config: KubeletClientConfig, namespace: string, name: string, query: Record<string, string | undefined>,
@@ -64,10 +75,7 @@ export async function proxyPodLog(
 
   await new Promise<void>((resolve, reject) => {
     const upstream = https.request({
-      host, port, path, method: 'GET', signal,
-      cert: config.certPem, key: config.keyPem, ca: config.caPem,
-      rejectUnauthorized: config.caPem !== undefined,
-      servername: /^[\d.]+$|:/.test(host) ? undefined : host,
+      ...kubeletRequestOptions(config, host, port), path, method: 'GET', signal,
     }, (kubeletRes) => {
       const code = kubeletRes.statusCode ?? 502;
       if (code >= 300) {

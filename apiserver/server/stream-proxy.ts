@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, errors, type StatusReason } from '../api/errors.ts';
 import type { Node, Pod, StoredObject } from '../api/types.ts';
-import { kubeletAddress, logContainer, type KubeletClientConfig } from './kubelet-proxy.ts';
+import { kubeletAddress, kubeletRequestOptions, logContainer, type KubeletClientConfig } from './kubelet-proxy.ts';
 import type { PendingUpgrade } from './upgrade-routing.ts';
 
 export type StreamVerb = 'exec' | 'attach' | 'portforward';
@@ -86,10 +86,7 @@ export async function proxyPodStream(
   }
   const { response, socket: kubelet, head: kubeletHead } = await new Promise<{ response: IncomingMessage; socket: Duplex; head: Buffer }>((resolve, reject) => {
     const upstream = https.request({
-      host, port, path, method: 'GET', headers, agent: false,
-      cert: config.certPem, key: config.keyPem, ca: config.caPem,
-      rejectUnauthorized: config.caPem !== undefined,
-      servername: /^[\d.]+$|:/.test(host) ? undefined : host,
+      ...kubeletRequestOptions(config, host, port), path, method: 'GET', headers, agent: false,
       timeout: 30_000,
     });
     upstream.once('upgrade', (response, socket, head) => {

@@ -5,11 +5,11 @@
 // serves it (Skiff does, converting to the autoscaling/v2 it stores); a server serving autoscaling/v2 only gets the
 // same HPA in v2 (a cpu Utilization metric).
 import type { Command } from 'commander';
-import type { APIResourceList } from '../../apiserver/api/types.ts';
+import { goMarshal } from '../../apiserver/api/conversion/go-json.ts';
 import type { ApiObject } from '../../apiserver/client/object.ts';
 import { collect, type Runner } from '../command.ts';
 import { completes } from '../completion.ts';
-import { apiVersionOf, type DiscoveredResource } from '../discovery.ts';
+import { apiVersionOf, type DiscoveredResource, type Discovery } from '../discovery.ts';
 import { CliError, noResourcesError, throwCollected, usageError } from '../errors.ts';
 import { commandPath, generated } from '../generator.ts';
 import { collectInfos, resourceForKind, type Info } from '../infos.ts';
@@ -105,21 +105,12 @@ export function autoscalerV2(s: AutoscaleSpec): ApiObject {
  * --save-config` records.
  */
 function typedConfiguration(hpa: ApiObject): string {
-  const text = JSON.stringify(hpa).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `${text}\n`;
+  return `${goMarshal(hpa)}\n`;
 }
 
 /** kube's discovery scale-kind resolver: does the resource have a `scale` subresource? kubectl's error if not. */
-async function checkScalable(session: Session, resource: DiscoveredResource, lists: Map<string, Promise<APIResourceList>>): Promise<void> {
-  const gv = apiVersionOf(resource);
-  const path = resource.group ? `/apis/${gv}` : `/api/${gv}`;
-  let list = lists.get(path);
-  if (!list) {
-    list = session.client().request<APIResourceList>('GET', path);
-    lists.set(path, list);
-  }
-  const scalable = ((await list).resources ?? []).some((r) => r.name === `${resource.plural}/scale`);
-  if (!scalable) {
+function checkScalable(discovery: Discovery, resource: DiscoveredResource): void {
+  if (!discovery.hasSubresource(resource, 'scale')) {
     throw usageError(`cannot autoscale a ${resource.kind}: could not find scale subresource for ${resource.group}/${resource.version}, Resource=${resource.plural} in discovery information`);
   }
 }
@@ -148,14 +139,13 @@ async function autoscale(session: Session, opts: AutoscaleOptions, args: string[
     printer ??= new ResultPrinter(session, parseResultFormat(opts.output), dryRun);
     printer.print(obj, operation, hpaResource);
   };
-  const lists = new Map<string, Promise<APIResourceList>>();
   const errors: unknown[] = [];
   let count = 0;
   for (const entry of entries) {
     try {
       if (!entry.info) throw entry.error;
       const info: Info = entry.info;
-      await checkScalable(session, info.resource, lists);
+      checkScalable(discovery, info.resource);
       let hpa = build({
         name: opts.name || info.name, min, max, cpuPercent,
         target: { apiVersion: apiVersionOf(info.resource), kind: info.resource.kind, name: info.name },

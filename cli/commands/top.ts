@@ -78,10 +78,13 @@ function checkSelectors(opts: TopOptions): void {
   }
 }
 
-/** kubectl asks only whether the group is there (ServerGroups) and knows v1beta1. */
+interface ApiGroupListDoc { groups?: { name: string; versions?: { version: string }[] }[] }
+
+/** kubectl asks only whether the group is there (ServerGroups: one GET /apis, no resource lists) and knows v1beta1. */
 async function requireMetricsAPI(session: Session): Promise<void> {
-  const discovery = await session.discovery();
-  if (!discovery.groupVersions.includes(`${metricsGroup}/${metricsVersion}`)) throw usageError('Metrics API not available');
+  const apis = await session.client().request<ApiGroupListDoc>('GET', '/apis');
+  const served = (apis.groups ?? []).some((g) => g.name === metricsGroup && (g.versions ?? []).some((v) => v.version === metricsVersion));
+  if (!served) throw usageError('Metrics API not available');
 }
 
 async function topNodes(session: Session, opts: TopOptions, args: string[], cmd: Command): Promise<void> {

@@ -5,6 +5,7 @@
 // sample: the rate is then always measured over one sampling interval, from the first request after the second.
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
+import { kubeletSamplingIntervalMs } from '../../apiserver/api/metrics-types.ts';
 import { labels, nodeFilter, parseLabels } from '../runtime/naming.ts';
 import type { ContainerRuntime, ContainerStats as RuntimeStats, ContainerSummary } from '../runtime/runtime.ts';
 
@@ -126,12 +127,6 @@ export function runtimeSummaryProvider(runtime: ContainerRuntime, nodeName: stri
   };
 }
 
-/**
- * How often the kubelet samples its node and containers (cAdvisor's housekeeping interval is 10 s too). The
- * apiserver reports it as metrics.k8s.io's window (apiserver/metrics/convert.ts): change both together.
- */
-export const summarySamplingIntervalMs = 10_000;
-
 export interface SummarySampler {
   /** The latest sample; before the first one is taken, that first one. */
   latest(): Promise<Summary>;
@@ -159,7 +154,7 @@ export function startSummarySampler(
   const timer = setInterval(() => {
     if (running) return;
     take().catch((err: Error) => opts.logger.warn({ err: err.message }, 'stats sample failed; keeping the previous one'));
-  }, opts.intervalMs ?? summarySamplingIntervalMs);
+  }, opts.intervalMs ?? kubeletSamplingIntervalMs);
   return {
     latest: async () => latest ?? (running ?? take()),
     stop: () => clearInterval(timer),
