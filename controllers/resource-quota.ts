@@ -5,7 +5,7 @@
 // when an object of a kind it limits is added, changes what it uses, or is deleted, and every five minutes.
 import { resources, resourceFor, type ResourceInfo } from '../apiserver/api/resources.ts';
 import type { KubeObject, ResourceQuota } from '../apiserver/api/types.ts';
-import { evaluatorFor, quotaMatches } from '../apiserver/quota/evaluators.ts';
+import { evaluatorFor, quotaMatches, type QuotaEvaluator } from '../apiserver/quota/evaluators.ts';
 import { equal } from '../apiserver/quota/resource-list.ts';
 import { isConflict, isNotFound, objectKey, type ApiObject, type Informer } from '../apiserver/client/index.ts';
 import { controllerBasics, type Controller, type ControllerContext } from './framework/controller.ts';
@@ -14,7 +14,7 @@ import { measureQuota, planQuotaStatus, quotaSpecChanged, usageRaised } from './
 const quotasResource = resourceFor('', 'v1', 'resourcequotas')!;
 
 /** kube's --resource-quota-sync-period default: every quota is measured again this often regardless of events. */
-export const fullResyncMs = 5 * 60_000;
+const fullResyncMs = 5 * 60_000;
 /** How long after admission last raised a quota its usage may be lowered (see resource-quota-plan.ts). */
 export const settleMs = 1_000;
 
@@ -54,12 +54,13 @@ export function newResourceQuotaController(ctx: ControllerContext): Controller {
     },
   });
 
-  /** The quotas in a namespace that limit something objects of this kind use. */
-  const replenish = (ri: ResourceInfo, obj: KubeObject): void => {
-    const evaluator = evaluatorFor(ri.group, ri.plural);
-    for (const q of quotas.byIndex('namespace', obj.metadata?.namespace ?? '')) {
-      if (evaluator.matchingResources(Object.keys(q.status?.hard ?? q.spec?.hard ?? {})).length > 0) queue.add(objectKey(q));
-    }
+  /** The quotas in an object's namespace that limit something objects of this kind use. */
+  const quotasLimiting = (evaluator: QuotaEvaluator, obj: KubeObject): ResourceQuota[] =>
+    quotas.byIndex('namespace', obj.metadata?.namespace ?? '').filter((q) =>
+      evaluator.matchingResources(Object.keys(q.status?.hard ?? q.spec?.hard ?? {})).length > 0);
+
+  const replenish = (limiting: readonly ResourceQuota[]): void => {
+    for (const q of limiting) queue.add(objectKey(q));
   };
 
   function watch(ri: ResourceInfo): Informer<ApiObject> {
@@ -70,17 +71,20 @@ export function newResourceQuotaController(ctx: ControllerContext): Controller {
     const evaluator = evaluatorFor(ri.group, ri.plural);
     informer.addEventHandler({
       // The initial list is measured by every quota's own first sync.
-      onAdd: (obj, initial) => { if (!initial) replenish(ri, obj as KubeObject); },
+      onAdd: (obj, initial) => { if (!initial) replenish(quotasLimiting(evaluator, obj as KubeObject)); },
       onUpdate: (old, obj) => {
         if (old === obj) return;
+        // Most namespaces have no quota limiting this kind: nothing to measure.
+        const limiting = quotasLimiting(evaluator, obj as KubeObject);
+        if (limiting.length === 0) return;
         const now = ctx.clock();
         const usageChanged = !equal(evaluator.usage(old as KubeObject, now), evaluator.usage(obj as KubeObject, now));
         // Scopes (Terminating, BestEffort...) are read from the object; a change of them moves its usage between quotas.
-        const scopesChanged = quotas.byIndex('namespace', obj.metadata?.namespace ?? '').some((q) =>
+        const scopesChanged = (): boolean => limiting.some((q) =>
           quotaMatches(q, evaluator, old as KubeObject) !== quotaMatches(q, evaluator, obj as KubeObject));
-        if (usageChanged || scopesChanged) replenish(ri, obj as KubeObject);
+        if (usageChanged || scopesChanged()) replenish(limiting);
       },
-      onDelete: (obj) => replenish(ri, obj as KubeObject),
+      onDelete: (obj) => replenish(quotasLimiting(evaluator, obj as KubeObject)),
     });
     watched.set(key, informer);
     return informer;

@@ -2,7 +2,7 @@
 // default requests and limits a container leaves out (and say so in the kubernetes.io/limit-ranger annotation),
 // then check min, max and maxLimitRequestRatio per Container, per Pod (summed as the pod runs) and, for claims,
 // the storage they request. Messages are kube's, word for word.
-import { formatQuantity, type Quantity } from '../api/quantity.ts';
+import { formatQuantity, milliValueBig, type Quantity } from '../api/quantity.ts';
 import type { Container, LimitRange, PersistentVolumeClaim, Pod } from '../api/types.ts';
 import { podResourceTotals } from '../quota/pod-usage.ts';
 import { parseResourceList, type ResourceList } from '../quota/resource-list.ts';
@@ -60,19 +60,13 @@ export function applyLimitRangeDefaults(lr: LimitRange, pod: Pod): boolean {
   return true;
 }
 
-/** Thousandths, rounded up: the precision kube compares at (quantities here are already whole milli-units). */
-function milli(q: Quantity): bigint {
-  const m = q.nano / 1_000_000n;
-  return q.nano % 1_000_000n > 0n ? m + 1n : m;
-}
-
 function minConstraint(type: string, name: string, enforced: Quantity, requests: ResourceList, limits: ResourceList): string | undefined {
   const req = requests.get(name);
   const lim = limits.get(name);
   const min = formatQuantity(enforced);
   if (!req) return `minimum ${name} usage per ${type} is ${min}.  No request is specified`;
-  if (milli(req) < milli(enforced)) return `minimum ${name} usage per ${type} is ${min}, but request is ${formatQuantity(req)}`;
-  if (lim && milli(lim) < milli(enforced)) return `minimum ${name} usage per ${type} is ${min}, but limit is ${formatQuantity(lim)}`;
+  if (milliValueBig(req) < milliValueBig(enforced)) return `minimum ${name} usage per ${type} is ${min}, but request is ${formatQuantity(req)}`;
+  if (lim && milliValueBig(lim) < milliValueBig(enforced)) return `minimum ${name} usage per ${type} is ${min}, but limit is ${formatQuantity(lim)}`;
   return undefined;
 }
 
@@ -81,8 +75,8 @@ function maxConstraint(type: string, name: string, enforced: Quantity, requests:
   const lim = limits.get(name);
   const max = formatQuantity(enforced);
   if (!lim) return `maximum ${name} usage per ${type} is ${max}.  No limit is specified`;
-  if (milli(lim) > milli(enforced)) return `maximum ${name} usage per ${type} is ${max}, but limit is ${formatQuantity(lim)}`;
-  if (req && milli(req) > milli(enforced)) return `maximum ${name} usage per ${type} is ${max}, but request is ${formatQuantity(req)}`;
+  if (milliValueBig(lim) > milliValueBig(enforced)) return `maximum ${name} usage per ${type} is ${max}, but limit is ${formatQuantity(lim)}`;
+  if (req && milliValueBig(req) > milliValueBig(enforced)) return `maximum ${name} usage per ${type} is ${max}, but request is ${formatQuantity(req)}`;
   return undefined;
 }
 
@@ -91,7 +85,7 @@ function maxRequestConstraint(type: string, name: string, enforced: Quantity, re
   const req = requests.get(name);
   const max = formatQuantity(enforced);
   if (!req) return `maximum ${name} usage per ${type} is ${max}.  No request is specified`;
-  if (milli(req) > milli(enforced)) return `maximum ${name} usage per ${type} is ${max}, but request is ${formatQuantity(req)}`;
+  if (milliValueBig(req) > milliValueBig(enforced)) return `maximum ${name} usage per ${type} is ${max}, but request is ${formatQuantity(req)}`;
   return undefined;
 }
 
@@ -104,10 +98,10 @@ function ratioConstraint(type: string, name: string, enforced: Quantity, request
   const req = requests.get(name);
   const lim = limits.get(name);
   const ratio = formatQuantity(enforced);
-  if (!req || milli(req) === 0n) return `${name} max limit to request ratio per ${type} is ${ratio}, but no request is specified or request is 0`;
-  if (!lim || milli(lim) === 0n) return `${name} max limit to request ratio per ${type} is ${ratio}, but no limit is specified or limit is 0`;
-  const observed = Number(milli(lim)) / Number(milli(req));
-  if (observed * 1000 > Number(milli(enforced))) {
+  if (!req || milliValueBig(req) === 0n) return `${name} max limit to request ratio per ${type} is ${ratio}, but no request is specified or request is 0`;
+  if (!lim || milliValueBig(lim) === 0n) return `${name} max limit to request ratio per ${type} is ${ratio}, but no limit is specified or limit is 0`;
+  const observed = Number(milliValueBig(lim)) / Number(milliValueBig(req));
+  if (observed * 1000 > Number(milliValueBig(enforced))) {
     return `${name} max limit to request ratio per ${type} is ${ratio}, but provided ratio is ${goFloat(observed)}`;
   }
   return undefined;
@@ -146,10 +140,4 @@ export function claimLimitViolations(lr: LimitRange, pvc: PersistentVolumeClaim)
     for (const [name, q] of parseResourceList(item.max)) out.push(maxRequestConstraint('PersistentVolumeClaim', name, q, requests));
   }
   return out.filter((m): m is string => m !== undefined);
-}
-
-/** utilerrors.NewAggregate's message: one error as itself, several (duplicates dropped) as `[a, b]`. */
-export function aggregateMessage(messages: readonly string[]): string {
-  const unique = [...new Set(messages)];
-  return unique.length === 1 ? unique[0] : `[${unique.join(', ')}]`;
 }

@@ -6,7 +6,7 @@
 // The registry admits after validating, where kube mutates first and validates after; so a pod the defaults
 // changed is validated again here (a default limit under an explicit request is a 422, as in kube), and its
 // status.qosClass, decided before admission, is decided again from the resources it now has.
-import { invalid } from '../api/errors.ts';
+import { aggregateMessages, invalid } from '../api/errors.ts';
 import { podQOSClass } from '../api/defaults/pod-qos.ts';
 import { resourceFor } from '../api/resources.ts';
 import type { LimitRange, PersistentVolumeClaim, Pod } from '../api/types.ts';
@@ -16,7 +16,7 @@ import { collectionPrefix } from '../registry/keys.ts';
 import type { AdmissionAttributes } from '../registry/registry.ts';
 import type { Store } from '../storage/store.ts';
 import { admissionForbidden } from './forbidden.ts';
-import { aggregateMessage, applyLimitRangeDefaults, claimLimitViolations, podLimitViolations } from './limit-range-rules.ts';
+import { applyLimitRangeDefaults, claimLimitViolations, podLimitViolations } from './limit-range-rules.ts';
 
 const limitRangesInfo = resourceFor('', 'v1', 'limitranges')!;
 
@@ -33,7 +33,7 @@ export async function admitLimitRanger(store: Store, a: AdmissionAttributes): Pr
   if (isClaim) {
     for (const lr of ranges) {
       const violations = claimLimitViolations(lr, a.object as PersistentVolumeClaim);
-      if (violations.length > 0) throw admissionForbidden(a, aggregateMessage(violations));
+      if (violations.length > 0) throw admissionForbidden(a, aggregateMessages(violations));
     }
     return;
   }
@@ -48,6 +48,6 @@ export async function admitLimitRanger(store: Store, a: AdmissionAttributes): Pr
   }
   for (const lr of ranges) {
     const violations = podLimitViolations(lr, pod);
-    if (violations.length > 0) throw admissionForbidden(a, aggregateMessage(violations));
+    if (violations.length > 0) throw admissionForbidden(a, aggregateMessages(violations));
   }
 }

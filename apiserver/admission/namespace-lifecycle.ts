@@ -1,6 +1,6 @@
 // The NamespaceLifecycle admission plugin: nothing is created in a namespace that doesn't exist or is being
 // deleted, and the namespaces the system depends on cannot be deleted.
-import { ApiError, errors } from '../api/errors.ts';
+import { errors } from '../api/errors.ts';
 import { resourceFor } from '../api/resources.ts';
 import { objectKey } from '../registry/keys.ts';
 import type { AdmissionAttributes } from '../registry/registry.ts';
@@ -12,8 +12,7 @@ export const immortalNamespaces = new Set(['default', 'kube-system', 'kube-publi
 export async function admitNamespaceLifecycle(store: Store, a: AdmissionAttributes): Promise<void> {
   if (a.ri.plural === 'namespaces' && a.ri.group === '') {
     if (a.operation === 'DELETE' && immortalNamespaces.has(a.name)) {
-      throw errors.forbidden(`namespaces "${a.name}" is forbidden: this namespace may not be deleted`,
-        { name: a.name, kind: 'namespaces' });
+      throw errors.forbiddenObject('', 'namespaces', a.name, 'this namespace may not be deleted');
     }
     return;
   }
@@ -22,10 +21,8 @@ export async function admitNamespaceLifecycle(store: Store, a: AdmissionAttribut
   if (!ns) throw errors.notFound('', 'namespaces', a.namespace);
   const phase = (ns.status as { phase?: string } | undefined)?.phase;
   if (ns.metadata.deletionTimestamp || phase === 'Terminating') {
-    const qualified = a.ri.group ? `${a.ri.plural}.${a.ri.group}` : a.ri.plural;
-    throw new ApiError(403, 'Forbidden',
-      `${qualified} "${a.name}" is forbidden: unable to create new content in namespace ${a.namespace} because it is being terminated`,
-      { name: a.name, group: a.ri.group || undefined, kind: a.ri.plural,
-        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${a.namespace} is being terminated`, field: 'metadata.namespace' }] });
+    throw errors.forbiddenObject(a.ri.group, a.ri.plural, a.name,
+      `unable to create new content in namespace ${a.namespace} because it is being terminated`,
+      [{ reason: 'NamespaceTerminating', message: `namespace ${a.namespace} is being terminated`, field: 'metadata.namespace' }]);
   }
 }

@@ -7,12 +7,13 @@
 // Not covered (kube's plugin does): csinodes (not served), events and resourceslices (no node rules here either),
 // and the ServiceAccountNodeAudienceRestriction token-audience check (alpha, off by default, in 1.32).
 import { errors } from '../api/errors.ts';
-import { forbiddenNodeLabels } from '../api/kubelet-labels.ts';
+import { forbiddenNodeLabels, nodeLeaseNamespace } from '../api/kubelet-labels.ts';
 import { resourceFor } from '../api/resources.ts';
-import type { Container, Eviction, KubeObject, Lease, Node, Pod, TokenRequest } from '../api/types.ts';
+import type { Eviction, KubeObject, Lease, Node, Pod, TokenRequest } from '../api/types.ts';
 import { isPlainObject, semanticEqual } from '../api/validation/common.ts';
 import { mirrorPodAnnotation } from '../api/validation/pod-annotations.ts';
 import { nodeIdentity } from '../rbac/node-authorizer.ts';
+import { visitPodReferences } from '../rbac/pod-references.ts';
 import { objectKey } from '../registry/keys.ts';
 import type { AdmissionAttributes } from '../registry/registry.ts';
 import type { UserInfo } from '../server/user.ts';
@@ -34,8 +35,6 @@ export function storeLookup(store: Store): NodeRestrictionLookup {
     node: async (name) => await store.get(objectKey(nodesResource, '', name)) as Node | undefined,
   };
 }
-
-const nodeLeaseNamespace = 'kube-node-lease';
 
 export async function admitNodeRestriction(
   user: UserInfo | undefined, a: AdmissionAttributes, lookup: NodeRestrictionLookup,
@@ -122,8 +121,8 @@ export function apiObjectReference(pod: Pod): string | undefined {
   const spec = pod.spec;
   if (!spec) return undefined;
   if (spec.serviceAccountName) return 'a service account';
-  if (referencesSecret(pod)) return 'secrets';
-  if (referencesConfigMap(pod)) return 'configmaps';
+  const secretOrConfigMap = secretOrConfigMapReference(pod);
+  if (secretOrConfigMap) return secretOrConfigMap;
   const volumes = spec.volumes ?? [];
   if (volumes.some((v) => v.projected?.sources?.some((s) => s.clusterTrustBundle))) return 'clustertrustbundles';
   if (volumes.some((v) => v.persistentVolumeClaim)) return 'persistentvolumeclaims';
@@ -135,31 +134,18 @@ export function apiObjectReference(pod: Pod): string | undefined {
   return undefined;
 }
 
-function allContainers(pod: Pod): Container[] {
-  const spec = pod.spec;
-  return [...spec?.initContainers ?? [], ...spec?.containers ?? [], ...(spec?.ephemeralContainers ?? []) as Container[]];
-}
-
-/** kube's VisitPodSecretNames over all containers: pull secrets, env, and every volume type that names a Secret. */
-function referencesSecret(pod: Pod): boolean {
-  if ((pod.spec?.imagePullSecrets ?? []).length > 0) return true;
-  for (const c of allContainers(pod)) {
-    if (c.envFrom?.some((e) => e.secretRef)) return true;
-    if (c.env?.some((e) => e.valueFrom?.secretKeyRef)) return true;
-  }
-  return (pod.spec?.volumes ?? []).some((v) => Boolean(
-    v.secret || v.azureFile?.secretName || v.cephfs?.secretRef || v.cinder?.secretRef || v.flexVolume?.secretRef
-    || v.rbd?.secretRef || v.scaleIO?.secretRef || v.iscsi?.secretRef || v.storageos?.secretRef || v.csi?.nodePublishSecretRef
-    || v.projected?.sources?.some((s) => s.secret)));
-}
-
-/** kube's VisitPodConfigmapNames over all containers. */
-function referencesConfigMap(pod: Pod): boolean {
-  for (const c of allContainers(pod)) {
-    if (c.envFrom?.some((e) => e.configMapRef)) return true;
-    if (c.env?.some((e) => e.valueFrom?.configMapKeyRef)) return true;
-  }
-  return (pod.spec?.volumes ?? []).some((v) => Boolean(v.configMap || v.projected?.sources?.some((s) => s.configMap)));
+/**
+ * kube's VisitPodSecretNames, then VisitPodConfigmapNames, over all containers and volumes: whether the pod names a
+ * Secret (checked first) or else a ConfigMap, even with an empty name.
+ */
+function secretOrConfigMapReference(pod: Pod): 'secrets' | 'configmaps' | undefined {
+  let found: 'secrets' | 'configmaps' | undefined;
+  visitPodReferences(pod, (kind) => {
+    if (kind === 'secret') found = 'secrets';
+    else if (kind === 'configmap') found ??= 'configmaps';
+    return found !== 'secrets';
+  });
+  return found;
 }
 
 function admitPodStatus(nodeName: string, a: AdmissionAttributes): void {

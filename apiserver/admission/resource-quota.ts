@@ -39,8 +39,6 @@ function lockFor(store: Store): KeyedLock {
 }
 
 export interface ResourceQuotaAdmissionOptions {
-  /** A dry run is checked like a real write but charges nothing. */
-  dryRun?: boolean;
   clock?: () => number;
 }
 
@@ -66,7 +64,8 @@ export async function admitResourceQuota(store: Store, a: AdmissionAttributes, o
         operation: a.operation as 'CREATE' | 'UPDATE', object, oldObject: a.oldObject, nowMs: clock(),
       });
       if (!decision.allowed) throw admissionForbidden(a, decision.reason);
-      if (o.dryRun || decision.charged.length === 0) return;
+      // A dry run is checked like a real write but charges nothing.
+      if (a.dryRun || decision.charged.length === 0) return;
       lastConflict = undefined;
       for (const { quota, used } of decision.charged) {
         const stored = quota as StoredObject & ResourceQuota;

@@ -103,6 +103,10 @@ export const errors = {
   badRequest: (message: string) => new ApiError(400, 'BadRequest', message),
   unauthorized: (message = 'Unauthorized') => new ApiError(401, 'Unauthorized', message),
   forbidden: (message: string, details?: Status['details']) => new ApiError(403, 'Forbidden', message, details),
+  /** kube's NewForbidden: `pods "web-1" is forbidden: <reason>`. */
+  forbiddenObject: (group: string, resource: string, name: string, reason: string, causes?: StatusCause[]) =>
+    new ApiError(403, 'Forbidden', `${qualified(group, resource)} "${name}" is forbidden: ${reason}`,
+      { name, group: group || undefined, kind: resource, ...(causes ? { causes } : {}) }),
   notFound: (group: string, resource: string, name: string) =>
     new ApiError(404, 'NotFound', `${qualified(group, resource)} "${name}" not found`,
       { name, group: group || undefined, kind: resource }),
@@ -140,4 +144,10 @@ export function invalid(kind: string, group: string, name: string, fieldErrors: 
 
 export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
+}
+
+/** utilerrors.NewAggregate(...).Error(): duplicates dropped, one message as it is, several as `[a, b]`. */
+export function aggregateMessages(messages: readonly string[]): string {
+  const unique = [...new Set(messages)];
+  return unique.length <= 1 ? unique[0] ?? '' : `[${unique.join(', ')}]`;
 }

@@ -2,6 +2,9 @@
 // Shared by NodeRestriction admission, which refuses the others from a node, and the kubelet, which refuses them
 // in --node-labels at start rather than fail to register.
 
+/** v1.NamespaceNodeLease: where each kubelet keeps its heartbeat Lease, named after its node. */
+export const nodeLeaseNamespace = 'kube-node-lease';
+
 /** v1.LabelNamespaceNodeRestriction: labels only an administrator may set, for placing workloads on trusted nodes. */
 const nodeRestrictionLabelNamespace = 'node-restriction.kubernetes.io';
 

@@ -1,7 +1,7 @@
 // Label selectors: the string form clients send (`app=web,tier in (a,b),!canary`), the LabelSelector objects in
 // specs (matchLabels/matchExpressions), matching, and label validation. The parser follows apimachinery's
 // labels.Parse (Kubernetes 1.32) token for token, so the same input fails with the same message.
-import { errors, fieldError, type FieldError } from './errors.ts';
+import { aggregateMessages, errors, fieldError, type FieldError } from './errors.ts';
 import { goQuote, goStringSlice } from './go-format.ts';
 import type { LabelSelector } from './types.ts';
 import { isQualifiedName, isValidLabelValue } from './validation/names.ts';
@@ -274,14 +274,8 @@ function newRequirement(key: string, operator: Operator, values: string[], nilVa
     const valueErrors = isValidLabelValue(v);
     if (valueErrors.length > 0) problems.push(`values[${i}][${key}]: Invalid value: ${goQuote(v)}: ${valueErrors.join('; ')}`);
   });
-  if (problems.length > 0) throw new ParseError(aggregate(problems));
+  if (problems.length > 0) throw new ParseError(aggregateMessages(problems));
   return { key, operator, values };
-}
-
-/** An aggregate error's text: duplicates dropped, one message alone, several as `[a, b]`. */
-function aggregate(messages: string[]): string {
-  const unique = [...new Set(messages)];
-  return unique.length === 1 ? unique[0] : `[${unique.join(', ')}]`;
 }
 
 const int64Min = -(2n ** 63n);

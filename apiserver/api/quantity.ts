@@ -191,7 +191,12 @@ function divideAwayFromZero(a: bigint, b: bigint): bigint {
 
 /** MilliValue: the value in thousandths, rounded up away from zero. What CPU limits are computed from. */
 export function milliValue(q: Quantity): number {
-  return Number(divideAwayFromZero(q.nano, 1_000_000n));
+  return Number(milliValueBig(q));
+}
+
+/** milliValue exactly, for comparing quantities too large for a number's 53 bits (terabytes of memory in milli). */
+export function milliValueBig(q: Quantity): bigint {
+  return divideAwayFromZero(q.nano, 1_000_000n);
 }
 
 /** Value: the value in whole units, rounded up away from zero. What memory limits are computed from. */

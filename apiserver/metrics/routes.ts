@@ -108,10 +108,7 @@ async function listPods(ctx: MetricsContext, namespace: string, q: Query, now: D
 
 async function getPod(ctx: MetricsContext, namespace: string, name: string, now: Date): Promise<PodMetrics> {
   // Only running pods exist for metrics-server (it watches status.phase=Running); its lister's NotFound is "pods".
-  const pod = await ctx.registry.get(podsResource, namespace, name).catch((err: unknown) => {
-    if (err instanceof ApiError && err.code === 404) return undefined;
-    throw err;
-  }) as (StoredObject & Pod) | undefined;
+  const pod = await ctx.registry.find(podsResource, namespace, name) as (StoredObject & Pod) | undefined;
   if (!pod || !isRunning(pod)) throw errors.notFound('', 'pods', name);
   const index = indexPodStats((await ctx.scraper.summaries(await nodesOf(ctx, [pod]))).values());
   const metrics = podMetricsFrom(pod, podStatsFor(index, pod), now);

@@ -2,7 +2,7 @@
 // one write, either the reason it is refused, with kube's wording, or the quotas' status.used raised by what the
 // write adds. The admission plugin stores the raised usage before the object itself is stored.
 import type { KubeObject, ResourceQuota } from '../api/types.ts';
-import { quotaMatches, type QuotaEvaluator, type QuotaOperation } from './evaluators.ts';
+import { inQuotaScopes, quotaMatches, type QuotaEvaluator, type QuotaOperation } from './evaluators.ts';
 import {
   add, exceeding, mask, negativeNames, parseResourceList, prettyPrint, removeZeros, subtractNonNegative, toRecord,
   type ResourceList,
@@ -26,13 +26,13 @@ function names(list: Readonly<Record<string, unknown>> | undefined): string[] {
   return Object.keys(list ?? {});
 }
 
+/** The caller has checked that the evaluator handles the write (evaluator.handles), before reading any quota. */
 export function checkRequest(quotas: readonly ResourceQuota[], evaluator: QuotaEvaluator, req: QuotaRequest): QuotaDecision {
-  if (!evaluator.handles(req.operation, req.object, req.oldObject)) return allowedUnchanged;
-
   const interesting: ResourceQuota[] = [];
   for (const quota of quotas) {
-    if (!quotaMatches(quota, evaluator, req.object)) continue;
+    // quotaMatches, with the quota's limited names kept for what follows.
     const restricted = evaluator.matchingResources(names(quota.status?.hard));
+    if (restricted.length === 0 || !inQuotaScopes(quota, evaluator, req.object)) continue;
     const unmet = evaluator.constraints(restricted, req.object);
     if (unmet) return { allowed: false, reason: `failed quota: ${quota.metadata?.name ?? ''}: ${unmet}` };
     // A limit the controller has not measured yet cannot be checked: refuse rather than guess.

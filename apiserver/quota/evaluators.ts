@@ -9,8 +9,6 @@ import { parseQuantity, roundUpQuantity } from '../api/quantity.ts';
 import { podConstraints, podMatchesScope, podMatchingResources, podUsage, isTerminating, type ScopeRequirement } from './pod-usage.ts';
 import { add, mask, one, zero, type ResourceList } from './resource-list.ts';
 
-export type { ScopeRequirement } from './pod-usage.ts';
-
 export type QuotaOperation = 'CREATE' | 'UPDATE';
 
 export interface QuotaEvaluator {
@@ -176,6 +174,11 @@ export function scopeRequirementsOf(quota: ResourceQuota): ScopeRequirement[] {
  */
 export function quotaMatches(quota: ResourceQuota, evaluator: QuotaEvaluator, obj: KubeObject): boolean {
   if (evaluator.matchingResources(Object.keys(quota.status?.hard ?? {})).length === 0) return false;
+  return inQuotaScopes(quota, evaluator, obj);
+}
+
+/** Whether an object falls under every one of a quota's scopes (the second half of quotaMatches). */
+export function inQuotaScopes(quota: ResourceQuota, evaluator: QuotaEvaluator, obj: KubeObject): boolean {
   return scopeRequirementsOf(quota).every((req) => evaluator.matchesScope(req, obj));
 }
 

@@ -3,7 +3,9 @@
 // names, which mean requests). Also the quota scopes a pod falls under and the old rule that a quota on cpu or
 // memory makes every container state them.
 import { podQOSClass } from '../api/defaults/pod-qos.ts';
+import { matchesSelector, type Operator } from '../api/labels.ts';
 import type { Container, Pod } from '../api/types.ts';
+import { isNativeResource } from '../api/validation/resources.ts';
 import { add, mask, one, parseResourceList, type ResourceList } from './resource-list.ts';
 
 export interface ScopeRequirement {
@@ -12,7 +14,7 @@ export interface ScopeRequirement {
   values?: readonly string[];
 }
 
-export const podCountName = 'count/pods';
+const podCountName = 'count/pods';
 
 /** The quota names a pod can be charged under, besides the hugepages and extended-resource families below. */
 const podResourceNames = new Set([
@@ -28,12 +30,12 @@ const mustBeSpecified = new Set(['cpu', 'memory', 'requests.cpu', 'requests.memo
 
 /** A resource outside kubernetes.io's names (`nvidia.com/gpu`): only its requests can be quota'd. */
 function isExtendedResourceName(name: string): boolean {
-  return name.includes('/') && !name.includes('kubernetes.io/') && !name.startsWith('requests.');
+  return !isNativeResource(name) && !name.startsWith('requests.');
 }
 
 /** `requests.nvidia.com/gpu`: how a quota names an extended resource. */
 function isExtendedQuotaName(name: string): boolean {
-  return name.startsWith('requests.') && name.includes('/') && !name.includes('kubernetes.io/');
+  return name.startsWith('requests.') && !isNativeResource(name);
 }
 
 export function podMatchingResources(names: readonly string[]): string[] {
@@ -81,7 +83,7 @@ export function podResourceTotals(pod: Pod, which: 'requests' | 'limits', withOv
 }
 
 /** Requests and limits as the quota names them (podComputeUsageHelper). */
-export function computeUsage(requests: ResourceList, limits: ResourceList): ResourceList {
+function computeUsage(requests: ResourceList, limits: ResourceList): ResourceList {
   const out: ResourceList = new Map([['pods', one]]);
   for (const name of ['cpu', 'memory', 'ephemeral-storage']) {
     const request = requests.get(name);
@@ -107,7 +109,7 @@ export function computeUsage(requests: ResourceList, limits: ResourceList): Reso
  * Whether a pod still uses what it asked for: not once it has finished, nor once it has been terminating for a
  * whole grace period past its deletion time (a pod stuck on a lost node must not block its replacement).
  */
-export function podCountsForQuota(pod: Pod, nowMs: number): boolean {
+function podCountsForQuota(pod: Pod, nowMs: number): boolean {
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') return false;
   const deletion = pod.metadata?.deletionTimestamp;
@@ -145,17 +147,15 @@ function usesCrossNamespacePodAffinity(pod: Pod): boolean {
   return false;
 }
 
-/** A PriorityClass scope selector, read as a label selector over {PriorityClass: <the pod's class>}. */
+const scopeSelectorOperators: ReadonlySet<string> = new Set<Operator>(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+
+/** A PriorityClass scope selector, read as a label selector over {PriorityClass: <the pod's class>} (kube's podMatchesSelector). */
 function priorityClassMatches(pod: Pod, req: ScopeRequirement): boolean {
+  const operator = req.operator ?? 'Exists';
+  if (!scopeSelectorOperators.has(operator)) return false;
   const name = pod.spec?.priorityClassName ?? '';
-  const has = name !== '';
-  switch (req.operator ?? 'Exists') {
-    case 'Exists': return has;
-    case 'DoesNotExist': return !has;
-    case 'In': return has && (req.values ?? []).includes(name);
-    case 'NotIn': return !has || !(req.values ?? []).includes(name);
-    default: return false;
-  }
+  const selector = { requirements: [{ key: 'PriorityClass', operator: operator as Operator, values: [...(req.values ?? [])] }] };
+  return matchesSelector(selector, name === '' ? {} : { PriorityClass: name });
 }
 
 export function podMatchesScope(req: ScopeRequirement, pod: Pod): boolean {

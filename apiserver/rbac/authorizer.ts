@@ -6,13 +6,7 @@ import type { Authorizer, AuthorizationDecision, RequestAttributes, RuleResolver
 import type { UserInfo } from '../server/user.ts';
 import { missingRoleMessage, type PolicyIndex } from './policy-index.ts';
 import { ruleAllows } from './policy-rule.ts';
-
-/** utilerrors.NewAggregate(...).Error(): one message as it is, several de-duplicated in brackets. */
-export function aggregateErrors(messages: string[]): string {
-  const unique = [...new Set(messages)];
-  if (messages.length === 1 || unique.length === 1) return unique[0] ?? '';
-  return `[${unique.join(', ')}]`;
-}
+import { aggregateMessages } from '../api/errors.ts';
 
 export class RBACAuthorizer implements Authorizer, RuleResolver {
   private readonly index: PolicyIndex;
@@ -26,14 +20,14 @@ export class RBACAuthorizer implements Authorizer, RuleResolver {
     const errors: string[] = [];
     this.index.visitRulesFor(attrs.user, attrs.namespace, (source, rule, missing) => {
       if (rule && ruleAllows(attrs, rule)) {
-        allowedBy = source;
+        allowedBy = source?.();
         return false;
       }
       if (missing) errors.push(missingRoleMessage(missing, 'lister'));
       return true;
     });
     if (allowedBy !== undefined) return { allowed: true, reason: `RBAC: allowed by ${allowedBy}` };
-    return { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregateErrors(errors)}` : '' };
+    return { allowed: false, reason: errors.length > 0 ? `RBAC: ${aggregateMessages(errors)}` : '' };
   }
 
   rulesFor(user: UserInfo, namespace: string): UserRules {

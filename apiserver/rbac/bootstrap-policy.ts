@@ -4,7 +4,7 @@
 // (bootstrap.ts): missing ones are created, missing rules and subjects added, unless an object is annotated
 // rbac.authorization.kubernetes.io/autoupdate: "false".
 import type { ClusterRole, ClusterRoleBinding, LabelSelector, PolicyRule, Subject } from '../api/types.ts';
-import { controllerPolicy } from './controller-policy.ts';
+import { controllerRoleBindings, controllerRoles } from './controller-policy.ts';
 import { bootstrapMetadata } from './policy-metadata.ts';
 
 const read = ['get', 'list', 'watch'];
@@ -81,7 +81,7 @@ export function nodeRules(): PolicyRule[] {
   ];
 }
 
-function clusterRole(name: string, rules: PolicyRule[], opts: { labels?: Record<string, string>; aggregateFrom?: Record<string, string> } = {}): ClusterRole {
+export function clusterRole(name: string, rules: PolicyRule[], opts: { labels?: Record<string, string>; aggregateFrom?: Record<string, string> } = {}): ClusterRole {
   const role: ClusterRole = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
@@ -248,7 +248,7 @@ export function bootstrapClusterRoles(): ClusterRole[] {
       rule(['watch'], [core], ['events']),
       eventsRule(),
     ]),
-    ...controllerPolicy().roles,
+    ...controllerRoles(),
   ];
 }
 
@@ -272,6 +272,6 @@ export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
     // Skiff's kubelets also run the service proxy and the cluster DNS, under their node identity.
     clusterRoleBinding('skiff:node-proxier', 'system:node-proxier', [group('system:nodes')]),
     clusterRoleBinding('skiff:node-dns', 'system:coredns', [group('system:nodes')]),
-    ...controllerPolicy().bindings,
+    ...controllerRoleBindings(),
   ];
 }

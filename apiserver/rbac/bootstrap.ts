@@ -13,22 +13,14 @@ const clusterRoleBindings = resourceFor('rbac.authorization.k8s.io', 'v1', 'clus
 
 type Resource = typeof clusterRoles;
 
-async function getOrUndefined<T>(registry: Registry, ri: Resource, name: string): Promise<T | undefined> {
-  try {
-    return await registry.get(ri, '', name) as unknown as T;
-  } catch (e) {
-    if (e instanceof ApiError && e.code === 404) return undefined;
-    throw e;
-  }
-}
-
 async function write<T>(registry: Registry, ri: Resource, name: string, result: Reconciled<T>, logger: Logger): Promise<void> {
   if (result.operation === 'none') return;
   if (result.protected) {
     logger.info({ kind: ri.kind, name, operation: result.operation }, 'bootstrap policy object differs but is not auto-updated');
     return;
   }
-  const object = structuredClone(result.object) as unknown as KubeObject;
+  // reconcile* hands back an object of its own (a clone or a fresh one), so it is written as it is.
+  const object = result.object as unknown as KubeObject;
   switch (result.operation) {
     case 'create':
       await registry.create(ri, '', object);
@@ -47,33 +39,26 @@ async function write<T>(registry: Registry, ri: Resource, name: string, result: 
 }
 
 export async function ensureBootstrapPolicy(registry: Registry, logger: Logger): Promise<void> {
-  for (const expected of bootstrapClusterRoles()) {
-    const name = expected.metadata!.name!;
-    const existing = await getOrUndefined<ClusterRole>(registry, clusterRoles, name);
-    await retryOnConflict(() => write(registry, clusterRoles, name, reconcileClusterRole(existing, expected), logger), async () => {
-      const current = await getOrUndefined<ClusterRole>(registry, clusterRoles, name);
-      await write(registry, clusterRoles, name, reconcileClusterRole(current, expected), logger);
-    });
-  }
+  for (const expected of bootstrapClusterRoles()) await ensure(registry, clusterRoles, expected, reconcileClusterRole, logger);
   for (const expected of bootstrapClusterRoleBindings()) {
-    const name = expected.metadata!.name!;
-    const existing = await getOrUndefined<ClusterRoleBinding>(registry, clusterRoleBindings, name);
-    await retryOnConflict(() => write(registry, clusterRoleBindings, name, reconcileClusterRoleBinding(existing, expected), logger), async () => {
-      const current = await getOrUndefined<ClusterRoleBinding>(registry, clusterRoleBindings, name);
-      await write(registry, clusterRoleBindings, name, reconcileClusterRoleBinding(current, expected), logger);
-    });
+    await ensure(registry, clusterRoleBindings, expected, reconcileClusterRoleBinding, logger);
   }
 }
 
 /**
- * The aggregation controller may update admin/edit/view between our read and our write (a 409), or another
- * apiserver may have created the object (AlreadyExists): read again and reconcile once more.
+ * Reads the object, reconciles it with what the policy expects and writes the result. The aggregation controller
+ * may update admin/edit/view between our read and our write (a 409), or another apiserver may have created the
+ * object (AlreadyExists): then read again and reconcile once more.
  */
-async function retryOnConflict(first: () => Promise<void>, again: () => Promise<void>): Promise<void> {
+async function ensure<T extends ClusterRole | ClusterRoleBinding>(
+  registry: Registry, ri: Resource, expected: T, reconcile: (existing: T | undefined, expected: T) => Reconciled<T>, logger: Logger,
+): Promise<void> {
+  const name = expected.metadata!.name!;
+  const attempt = async () => write(registry, ri, name, reconcile(await registry.find(ri, '', name) as T | undefined, expected), logger);
   try {
-    await first();
+    await attempt();
   } catch (e) {
-    if (!(e instanceof ApiError && (e.code === 409))) throw e;
-    await again();
+    if (!(e instanceof ApiError && e.code === 409)) throw e;
+    await attempt();
   }
 }

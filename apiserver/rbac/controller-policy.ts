@@ -4,7 +4,7 @@
 // system:kube-controller-manager, so each binding names that user as well. The roles stay per controller so a
 // cluster can see, and tighten, what each controller may do.
 import type { ClusterRole, ClusterRoleBinding, PolicyRule } from '../api/types.ts';
-import { bootstrapMetadata } from './policy-metadata.ts';
+import { clusterRole, clusterRoleBinding, eventsRule, kubeControllerManagerUser, rule } from './bootstrap-policy.ts';
 
 const read = ['get', 'list', 'watch'];
 const core = '';
@@ -15,11 +15,11 @@ const extensions = 'extensions';
 const rbac = 'rbac.authorization.k8s.io';
 const storage = 'storage.k8s.io';
 
-const rule = (verbs: string[], groups: string[], resources: string[]): PolicyRule => ({ apiGroups: groups, resources, verbs });
-const events = (): PolicyRule => rule(['create', 'update', 'patch'], [core, 'events.k8s.io'], ['events']);
-
-/** `system:controller:<name>` roles, by kube's controller (ServiceAccount) name. */
-const controllerRules: Record<string, PolicyRule[]> = {
+/**
+ * `system:controller:<name>` roles, by kube's controller (ServiceAccount) name. Built on call, as bootstrap-policy.ts
+ * (which imports this module) may not have run yet when this one loads.
+ */
+const controllerRules = (): Record<string, PolicyRule[]> => ({
   'clusterrole-aggregation-controller': [
     // Must be able to write any rules into a cluster role, hence escalate.
     rule(['escalate', 'get', 'list', 'watch', 'update', 'patch'], [rbac], ['clusterroles']),
@@ -30,7 +30,7 @@ const controllerRules: Record<string, PolicyRule[]> = {
     rule(['update'], [batch], ['cronjobs/status']),
     rule(['update'], [batch], ['cronjobs/finalizers']),
     rule(['list', 'delete'], [core], ['pods']),
-    events(),
+    eventsRule(),
   ],
   'daemon-set-controller': [
     rule(read, [extensions, apps], ['daemonsets']),
@@ -40,7 +40,7 @@ const controllerRules: Record<string, PolicyRule[]> = {
     rule(['list', 'watch', 'create', 'delete', 'patch'], [core], ['pods']),
     rule(['create'], [core], ['pods/binding']),
     rule(['get', 'list', 'watch', 'create', 'delete', 'update', 'patch'], [apps], ['controllerrevisions']),
-    events(),
+    eventsRule(),
   ],
   'deployment-controller': [
     rule(['get', 'list', 'watch', 'update'], [extensions, apps], ['deployments']),
@@ -48,31 +48,31 @@ const controllerRules: Record<string, PolicyRule[]> = {
     rule(['update'], [extensions, apps], ['deployments/finalizers']),
     rule(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'], [apps, extensions], ['replicasets']),
     rule(['get', 'list', 'watch', 'update'], [core], ['pods']),
-    events(),
+    eventsRule(),
   ],
   'endpoint-controller': [
     rule(read, [core], ['services', 'pods']),
     rule(['get', 'list', 'create', 'update', 'delete'], [core], ['endpoints']),
     rule(['create'], [core], ['endpoints/restricted']),
-    events(),
+    eventsRule(),
   ],
   'endpointslice-controller': [
     rule(read, [core], ['services', 'pods', 'nodes']),
     // Slices are owned by their Service with blockOwnerDeletion, which needs the Service's finalizers.
     rule(['update'], [core], ['services/finalizers']),
     rule(['get', 'list', 'create', 'update', 'delete'], [discovery], ['endpointslices']),
-    events(),
+    eventsRule(),
   ],
   'endpointslicemirroring-controller': [
     rule(read, [core], ['services', 'endpoints']),
     rule(['update'], [core], ['services/finalizers']),
     rule(['update'], [core], ['endpoints/finalizers']),
     rule(['get', 'list', 'create', 'update', 'delete'], [discovery], ['endpointslices']),
-    events(),
+    eventsRule(),
   ],
   'generic-garbage-collector': [
     rule(['get', 'list', 'watch', 'patch', 'update', 'delete'], ['*'], ['*']),
-    events(),
+    eventsRule(),
   ],
   'horizontal-pod-autoscaler': [
     rule(read, ['autoscaling'], ['horizontalpodautoscalers']),
@@ -82,14 +82,14 @@ const controllerRules: Record<string, PolicyRule[]> = {
     rule(['list'], ['metrics.k8s.io'], ['pods']),
     rule(['get', 'list'], ['custom.metrics.k8s.io'], ['*']),
     rule(['get', 'list'], ['external.metrics.k8s.io'], ['*']),
-    events(),
+    eventsRule(),
   ],
   'job-controller': [
     rule(['get', 'list', 'watch', 'update', 'patch'], [batch], ['jobs']),
     rule(['update'], [batch], ['jobs/status']),
     rule(['update'], [batch], ['jobs/finalizers']),
     rule(['list', 'watch', 'create', 'delete', 'patch'], [core], ['pods']),
-    events(),
+    eventsRule(),
   ],
   // Skiff's own: the local-path provisioner inside the volume binder also creates its StorageClass at start, as the
   // upstream local-path-provisioner's manifest does, and watches nodes for the volumes' node affinity.
@@ -98,7 +98,7 @@ const controllerRules: Record<string, PolicyRule[]> = {
     rule(['get', 'list', 'watch', 'create', 'delete'], [core], ['persistentvolumes']),
     rule(['get', 'list', 'watch', 'update'], [core], ['persistentvolumeclaims']),
     rule(read, [core], ['nodes']),
-    events(),
+    eventsRule(),
   ],
   'namespace-controller': [
     rule(['get', 'list', 'watch', 'delete'], [core], ['namespaces']),
@@ -111,7 +111,7 @@ const controllerRules: Record<string, PolicyRule[]> = {
     rule(['patch', 'update'], [core], ['nodes/status']),
     rule(['patch', 'update'], [core], ['pods/status']),
     rule(['list', 'get', 'delete'], [core], ['pods']),
-    events(),
+    eventsRule(),
   ],
   // Also Skiff's local-path provisioner, which creates and deletes the volumes it provisions.
   'persistent-volume-binder': [
@@ -126,35 +126,35 @@ const controllerRules: Record<string, PolicyRule[]> = {
     rule(['get'], [core], ['secrets']),
     rule(['get', 'list'], [core], ['nodes']),
     rule(['watch'], [core], ['events']),
-    events(),
+    eventsRule(),
   ],
   'replicaset-controller': [
     rule(['get', 'list', 'watch', 'update'], [apps, extensions], ['replicasets']),
     rule(['update'], [apps, extensions], ['replicasets/status']),
     rule(['update'], [apps, extensions], ['replicasets/finalizers']),
     rule(['list', 'watch', 'patch', 'create', 'delete'], [core], ['pods']),
-    events(),
+    eventsRule(),
   ],
   'replication-controller': [
     rule(['get', 'list', 'watch', 'update'], [core], ['replicationcontrollers']),
     rule(['update'], [core], ['replicationcontrollers/status']),
     rule(['update'], [core], ['replicationcontrollers/finalizers']),
     rule(['list', 'watch', 'patch', 'create', 'delete'], [core], ['pods']),
-    events(),
+    eventsRule(),
   ],
   'resourcequota-controller': [
     // Quota can count anything, so it reads everything.
     rule(['list', 'watch'], ['*'], ['*']),
     rule(['update'], [core], ['resourcequotas/status']),
-    events(),
+    eventsRule(),
   ],
   'root-ca-cert-publisher': [
     rule(['create', 'update'], [core], ['configmaps']),
-    events(),
+    eventsRule(),
   ],
   'service-account-controller': [
     rule(['create'], [core], ['serviceaccounts']),
-    events(),
+    eventsRule(),
   ],
   'statefulset-controller': [
     rule(['list', 'watch'], [core], ['pods']),
@@ -165,26 +165,22 @@ const controllerRules: Record<string, PolicyRule[]> = {
     rule(['get', 'create', 'delete', 'update', 'patch', 'list', 'watch'], [apps], ['controllerrevisions']),
     rule(['get', 'create'], [core], ['persistentvolumeclaims']),
     rule(['update', 'delete'], [core], ['persistentvolumeclaims']),
-    events(),
+    eventsRule(),
   ],
-};
+});
 
 export const controllerRolePrefix = 'system:controller:';
 
-export function controllerPolicy(): { roles: ClusterRole[]; bindings: ClusterRoleBinding[] } {
-  const roles: ClusterRole[] = [];
-  const bindings: ClusterRoleBinding[] = [];
-  for (const [controller, rules] of Object.entries(controllerRules)) {
+export function controllerRoles(): ClusterRole[] {
+  return Object.entries(controllerRules()).map(([controller, rules]) => clusterRole(`${controllerRolePrefix}${controller}`, rules));
+}
+
+export function controllerRoleBindings(): ClusterRoleBinding[] {
+  return Object.keys(controllerRules()).map((controller) => {
     const name = `${controllerRolePrefix}${controller}`;
-    roles.push({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: bootstrapMetadata(name), rules });
-    bindings.push({
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: bootstrapMetadata(name),
-      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name },
-      subjects: [
-        { kind: 'ServiceAccount', name: controller, namespace: 'kube-system' },
-        { kind: 'User', apiGroup: rbac, name: 'system:kube-controller-manager' },
-      ],
-    });
-  }
-  return { roles, bindings };
+    return clusterRoleBinding(name, name, [
+      { kind: 'ServiceAccount', name: controller, namespace: 'kube-system' },
+      { kind: 'User', apiGroup: rbac, name: kubeControllerManagerUser },
+    ]);
+  });
 }

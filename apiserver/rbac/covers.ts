@@ -6,7 +6,7 @@
 // answer exact and the list of uncovered atoms a precise "what you lack".
 import type { PolicyRule } from '../api/types.ts';
 import { goQuote } from '../api/go-format.ts';
-import { anything } from './policy-rule.ts';
+import { ruleAllows, type RuleRequest } from './policy-rule.ts';
 
 export interface CoverResult {
   covered: boolean;
@@ -15,7 +15,10 @@ export interface CoverResult {
 }
 
 export function covers(owner: readonly PolicyRule[], servant: readonly PolicyRule[]): CoverResult {
-  const missing = servant.flatMap(breakdownRule).filter((atom) => !owner.some((rule) => ruleCovers(rule, atom)));
+  const missing = servant.flatMap(breakdownRule).filter((atom) => {
+    const request = atomToRequest(atom);
+    return !owner.some((rule) => ruleAllows(request, rule));
+  });
   return { covered: missing.length === 0, missing };
 }
 
@@ -37,35 +40,20 @@ export function breakdownRule(rule: PolicyRule): PolicyRule[] {
   return atoms;
 }
 
-function hasAll(set: readonly string[], wanted: readonly string[]): boolean {
-  return wanted.every((w) => set.includes(w));
-}
-
-function resourcesCover(owner: readonly string[], wanted: readonly string[]): boolean {
-  if (owner.includes(anything) || hasAll(owner, wanted)) return true;
-  // `*/scale` in the owner covers `deployments/scale`.
-  return wanted.every((path) => {
-    if (owner.includes(path)) return true;
-    const slash = path.indexOf('/');
-    return slash !== -1 && owner.includes(`*/${path.slice(slash + 1)}`);
-  });
-}
-
-function urlCovers(owner: string, path: string): boolean {
-  return owner === path || (owner.endsWith('*') && path.startsWith(owner.replace(/\*+$/, '')));
-}
-
-/** Does `owner` (any shape) cover `atom` (at most one verb, resource and name)? */
-export function ruleCovers(owner: PolicyRule, atom: PolicyRule): boolean {
-  const verbs = owner.verbs.includes(anything) || hasAll(owner.verbs, atom.verbs);
-  const groups = (owner.apiGroups ?? []).includes(anything) || hasAll(owner.apiGroups ?? [], atom.apiGroups ?? []);
-  const resources = resourcesCover(owner.resources ?? [], atom.resources ?? []);
-  const urls = (atom.nonResourceURLs ?? []).every((path) => (owner.nonResourceURLs ?? []).some((o) => urlCovers(o, path)));
-  const ownerNames = owner.resourceNames ?? [];
-  const atomNames = atom.resourceNames ?? [];
-  // A rule limited to names never covers a request for any name.
-  const names = atomNames.length === 0 ? ownerNames.length === 0 : ownerNames.length === 0 || hasAll(ownerNames, atomNames);
-  return verbs && groups && resources && urls && names;
+/** An atom from breakdownRule as the request it stands for, so ruleAllows decides whether a rule covers it. */
+function atomToRequest(atom: PolicyRule): RuleRequest {
+  const path = atom.nonResourceURLs?.[0];
+  const combined = atom.resources?.[0] ?? '';
+  const slash = combined.indexOf('/');
+  return {
+    verb: atom.verbs[0] ?? '',
+    resourceRequest: path === undefined,
+    apiGroup: atom.apiGroups?.[0] ?? '',
+    resource: slash === -1 ? combined : combined.slice(0, slash),
+    subresource: slash === -1 ? '' : combined.slice(slash + 1),
+    name: atom.resourceNames?.[0] ?? '',
+    path: path ?? '',
+  };
 }
 
 /**

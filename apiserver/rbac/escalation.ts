@@ -6,14 +6,14 @@ import { ApiError } from '../api/errors.ts';
 import { goQuote } from '../api/go-format.ts';
 import type { ClusterRole, ClusterRoleBinding, KubeObject, PolicyRule, Role, RoleBinding, RoleRef } from '../api/types.ts';
 import { semanticEqual } from '../api/validation/common.ts';
+import { rbacGroup } from '../api/validation/rbac.ts';
 import type { AdmissionAttributes } from '../registry/registry.ts';
 import type { Authorizer, RequestAttributes } from '../server/authz.ts';
+import { systemPrivilegedGroup } from '../server/authorization-modes.ts';
 import type { UserInfo } from '../server/user.ts';
 import { compactRules, compactString, covers } from './covers.ts';
 import { missingRoleMessage, type PolicyIndex } from './policy-index.ts';
 
-const rbacGroup = 'rbac.authorization.k8s.io';
-const privilegedGroup = 'system:masters';
 
 /** What a cluster role with an aggregationRule can collect: anything, so setting one needs everything. */
 const fullAuthority: PolicyRule[] = [
@@ -71,7 +71,7 @@ function onlyGarbageCollectionFields(obj: KubeObject, old: KubeObject): boolean 
 export function admitRBACWrite(check: EscalationCheck, user: UserInfo | undefined, a: AdmissionAttributes): void {
   if (a.ri.group !== rbacGroup || a.operation === 'DELETE' || a.subresource !== '' || !a.object) return;
   // No user (in-process writes such as bootstrap) or the privileged group: kube's EscalationAllowed.
-  if (!user || user.groups.includes(privilegedGroup)) return;
+  if (!user || user.groups.includes(systemPrivilegedGroup)) return;
   const namespace = a.ri.namespaced ? a.namespace : '';
   switch (a.ri.plural) {
     case 'roles':

@@ -3,6 +3,7 @@
 // mint a ServiceAccount token, only when a pod bound to its node uses it, and may touch only its own heartbeat
 // Lease. A stolen kubelet credential then exposes one node's secrets, not the cluster's. Anything else it has no
 // opinion on, so RBAC may still allow it.
+import { nodeLeaseNamespace } from '../api/kubelet-labels.ts';
 import type { Authorizer, AuthorizationDecision, RequestAttributes, RuleResolver, UserRules } from '../server/authz.ts';
 import type { UserInfo } from '../server/user.ts';
 import { nodeRules } from './bootstrap-policy.ts';
@@ -11,7 +12,6 @@ import { rulesAllow } from './policy-rule.ts';
 
 export const nodesGroup = 'system:nodes';
 export const nodeUserPrefix = 'system:node:';
-const nodeLeaseNamespace = 'kube-node-lease';
 
 /** kube's NodeIdentity: the node name, '' for a node user without one, undefined for anyone else. */
 export function nodeIdentity(user: UserInfo): string | undefined {

@@ -5,13 +5,16 @@
 import type { ClusterRole, ClusterRoleBinding, PolicyRule, Role, RoleBinding, RoleRef, StoredObject, Subject } from '../api/types.ts';
 import type { StoreEvent } from '../storage/store.ts';
 import type { UserInfo } from '../server/user.ts';
-import { serviceAccountUsernamePrefix } from '../serviceaccount/claims.ts';
+import { parseServiceAccountUsername, serviceAccountUsername } from '../serviceaccount/claims.ts';
 import type { FeedHandler } from './store-feed.ts';
 
 type Binding = RoleBinding | ClusterRoleBinding;
 
-/** Called per rule that applies (source describes the binding) or per binding whose role cannot be found. */
-export type RuleVisitor = (source: string | undefined, rule: PolicyRule | undefined, missing: RoleRef | undefined) => boolean;
+/**
+ * Called per rule that applies (source describes the binding, formatted only when asked: the authorizer needs it
+ * only for the rule that allows) or per binding whose role cannot be found.
+ */
+export type RuleVisitor = (source: (() => string) | undefined, rule: PolicyRule | undefined, missing: RoleRef | undefined) => boolean;
 
 /**
  * How kube words a role that a binding names but that does not exist: the authorizer's informer listers say
@@ -42,10 +45,8 @@ function subjectKey(subject: Subject, bindingNamespace: string): string | undefi
 /** The keys under which a user's bindings are filed. */
 export function userKeys(user: UserInfo): string[] {
   const keys = [`User:${user.name}`, ...user.groups.map((g) => `Group:${g}`)];
-  if (user.name.startsWith(serviceAccountUsernamePrefix)) {
-    const [namespace, name, ...rest] = user.name.slice(serviceAccountUsernamePrefix.length).split(':');
-    if (namespace && name && rest.length === 0) keys.push(`ServiceAccount:${namespace}/${name}`);
-  }
+  const sa = parseServiceAccountUsername(user.name);
+  if (sa) keys.push(`ServiceAccount:${sa.namespace}/${sa.name}`);
   return keys;
 }
 
@@ -153,10 +154,6 @@ export class PolicyIndex implements FeedHandler {
     }
   }
 
-  getClusterRole(name: string): ClusterRole | undefined {
-    return this.clusterRoles.get(name);
-  }
-
   /** The rules a binding's roleRef grants; undefined when the role does not exist (yet). */
   roleReferenceRules(ref: RoleRef, bindingNamespace: string): PolicyRule[] | undefined {
     switch (ref.kind) {
@@ -187,7 +184,7 @@ export class PolicyIndex implements FeedHandler {
           if (!visit(undefined, undefined, binding.roleRef)) return false;
           continue;
         }
-        const source = describe(binding, subject);
+        const source = () => describe(binding, subject);
         for (const rule of rules) if (!visit(source, rule, undefined)) return false;
       }
       return true;
@@ -219,7 +216,7 @@ export function appliesTo(user: UserInfo, subject: Subject, bindingNamespace: st
     case 'Group': return user.groups.includes(subject.name);
     case 'ServiceAccount': {
       const namespace = subject.namespace || bindingNamespace;
-      return namespace !== '' && user.name === `${serviceAccountUsernamePrefix}${namespace}:${subject.name}`;
+      return namespace !== '' && user.name === serviceAccountUsername(namespace, subject.name);
     }
     default: return false;
   }

@@ -3,6 +3,7 @@
 // administrator added is taken away, and an object annotated autoupdate "false" is left alone. A binding whose
 // roleRef differs cannot be updated (roleRef is immutable), so it is deleted and created again.
 import { semanticEqual } from '../api/validation/common.ts';
+import { sameRoleRef } from '../api/validation/rbac.ts';
 import type { AggregationRule, ClusterRole, ClusterRoleBinding, LabelSelector, Subject } from '../api/types.ts';
 import { covers } from './covers.ts';
 import { autoUpdateAnnotation } from './policy-metadata.ts';
@@ -62,9 +63,7 @@ export function reconcileClusterRoleBinding(
   existing: ClusterRoleBinding | undefined, expected: ClusterRoleBinding,
 ): Reconciled<ClusterRoleBinding> {
   if (!existing) return { operation: 'create', object: structuredClone(expected), protected: false };
-  const ref = existing.roleRef;
-  const want = expected.roleRef;
-  if (ref.apiGroup !== want.apiGroup || ref.kind !== want.kind || ref.name !== want.name) {
+  if (!sameRoleRef(existing.roleRef, expected.roleRef)) {
     return { operation: 'recreate', object: structuredClone(expected), protected: isProtected(existing) };
   }
   const binding = structuredClone(existing);

@@ -3,6 +3,8 @@
 // built whatever the modes (as kube always serves the RBAC API and guards its writes); the node graph only when
 // the Node mode needs it.
 import type { Logger } from 'pino';
+import { resourceFor } from '../api/resources.ts';
+import { collectionPrefix } from '../registry/keys.ts';
 import type { Store } from '../storage/store.ts';
 import { unionAuthorizer, type AuthorizationMode } from '../server/authorization-modes.ts';
 import type { Authorizer, RuleResolver } from '../server/authz.ts';
@@ -27,8 +29,8 @@ export async function startAuthorization(store: Store, modes: AuthorizationMode[
   let node: NodeAuthorizer | undefined;
   if (modes.includes('Node')) {
     const graph = new NodeGraph();
-    feeds.push(await feedFromStore(store, '/registry/core/pods/', graph.podFeed, logger));
-    feeds.push(await feedFromStore(store, '/registry/core/persistentvolumeclaims/', graph.claimFeed, logger));
+    feeds.push(await feedFromStore(store, collectionPrefix(resourceFor('', 'v1', 'pods')!, ''), graph.podFeed, logger));
+    feeds.push(await feedFromStore(store, collectionPrefix(resourceFor('', 'v1', 'persistentvolumeclaims')!, ''), graph.claimFeed, logger));
     node = new NodeAuthorizer(graph);
   }
   const authorizer = unionAuthorizer(modes, { rbac: new RBACAuthorizer(policy), node });

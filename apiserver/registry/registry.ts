@@ -39,6 +39,8 @@ export interface AdmissionAttributes {
   subresource: string;
   object?: KubeObject;
   oldObject?: KubeObject;
+  /** The write is a dry run (kube's a.IsDryRun()): checked like a real one, but a plugin must change nothing. */
+  dryRun?: boolean;
 }
 
 export interface ListOptions {
@@ -71,9 +73,14 @@ export class Registry {
   }
 
   async get(ri: ResourceInfo, namespace: string, name: string): Promise<StoredObject> {
-    const obj = await this.store.get(objectKey(ri, namespace, name));
+    const obj = await this.find(ri, namespace, name);
     if (!obj) throw errors.notFound(ri.group, ri.plural, name);
     return obj;
+  }
+
+  /** The object, or undefined when there is none (get without the NotFound). */
+  async find(ri: ResourceInfo, namespace: string, name: string): Promise<StoredObject | undefined> {
+    return this.store.get(objectKey(ri, namespace, name));
   }
 
   async list(ri: ResourceInfo, namespace: string, opts: ListOptions = {}): Promise<KubeList<StoredObject>> {
@@ -122,7 +129,7 @@ export class Registry {
     if (fieldErrors.length > 0) throw invalid(ri.kind, ri.group, name, fieldErrors);
     const txn = this.hooksFor(ri)?.beginCreate?.(obj, opts.dryRun === true);
     try {
-      await opts.admit?.({ operation: 'CREATE', ri, namespace: meta.namespace ?? '', name, subresource: '', object: obj });
+      await opts.admit?.({ operation: 'CREATE', ri, namespace: meta.namespace ?? '', name, subresource: '', object: obj, dryRun: opts.dryRun === true });
       const stored = toStored(obj);
       if (opts.dryRun) return { ...stored, metadata: { ...stored.metadata, resourceVersion: '' } };
       let created: StoredObject;
@@ -220,7 +227,7 @@ export class Registry {
       // Status writes keep the spec as stored, so only writes to the object itself allocate.
       const txn = subresource === '' ? hooks?.beginUpdate?.(obj, current, opts.dryRun === true) : undefined;
       try {
-        await opts.admit?.({ operation: 'UPDATE', ri, namespace, name, subresource, object: obj, oldObject: current });
+        await opts.admit?.({ operation: 'UPDATE', ri, namespace, name, subresource, object: obj, oldObject: current, dryRun: opts.dryRun === true });
         // Nothing changed: Kubernetes skips the write and answers with the stored object (no new revision).
         if (sameStoredContent(obj, current)) return current;
         const stored = toStored(obj);
@@ -302,7 +309,7 @@ export class Registry {
         throw errors.conflict(ri.group, ri.plural, name,
           `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`);
       }
-      await opts.admit?.({ operation: 'DELETE', ri, namespace, name, subresource: '', oldObject: current });
+      await opts.admit?.({ operation: 'DELETE', ri, namespace, name, subresource: '', oldObject: current, dryRun: opts.dryRun === true });
       const plan = planDelete(ri.plural, current, req, this.clock());
       const rv = Number(current.metadata.resourceVersion);
       try {

@@ -1,7 +1,7 @@
 // serviceaccounts/token (kube's TokenREST): issues a signed, short-lived token for a ServiceAccount, optionally
 // bound to a Pod, Secret or Node so that it dies with that object. Nothing is stored: the token is the record.
 import { randomUUID } from 'node:crypto';
-import { errors, fieldError, invalid, isApiError } from '../api/errors.ts';
+import { errors, fieldError, invalid } from '../api/errors.ts';
 import { resourceFor, type ResourceInfo } from '../api/resources.ts';
 import type { Pod, StoredObject, TokenRequest } from '../api/types.ts';
 import { buildClaims, type ObjectRef } from '../serviceaccount/claims.ts';
@@ -114,10 +114,7 @@ async function boundObject(
       // loses its uid.
       const nodeName = pod.spec?.nodeName;
       if (nodeName) {
-        const node = await registry.get(info('nodes'), '', nodeName).catch((err: unknown) => {
-          if (isApiError(err) && err.code === 404) return undefined;
-          throw err;
-        });
+        const node = await registry.find(info('nodes'), '', nodeName);
         out.node = { name: nodeName, uid: node?.metadata.uid ?? '' };
       }
       break;

@@ -5,12 +5,11 @@
 // (system:basic-user lets everyone ask about themselves).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fieldValidationMode, parseBody } from '../api/decode.ts';
-import { errors, invalid, type FieldError } from '../api/errors.ts';
+import { aggregateMessages, errors, invalid, type FieldError } from '../api/errors.ts';
 import type {
   KubeObject, NonResourceRule, ResourceAttributes, ResourceRule, SubjectAccessReviewSpec, SubjectAccessReviewStatus,
 } from '../api/types.ts';
 import { validateAccessReviewSpec, validateLocalReview, validateReviewMetadata } from '../api/validation/access-review.ts';
-import { aggregateErrors } from '../rbac/authorizer.ts';
 import { decodeObject } from '../registry/object-decoder.ts';
 import type { Authorizer, RequestAttributes, RuleResolver } from './authz.ts';
 import { isRawBody } from './body.ts';
@@ -116,7 +115,7 @@ export function registerAccessReviewRoutes(app: FastifyInstance, authorizer: Aut
     const status: { resourceRules: ResourceRule[]; nonResourceRules: NonResourceRule[]; incomplete: boolean; evaluationError?: string } = {
       resourceRules: rules.resourceRules, nonResourceRules: rules.nonResourceRules, incomplete: rules.incomplete,
     };
-    if (rules.errors.length > 0) status.evaluationError = aggregateErrors(rules.errors);
+    if (rules.errors.length > 0) status.evaluationError = aggregateMessages(rules.errors);
     // kube answers with a fresh object: only the status, not the spec that was sent.
     return reply.code(201).send({ kind: 'SelfSubjectRulesReview', apiVersion: `${group}/v1`, metadata: {}, spec: {}, status });
   });

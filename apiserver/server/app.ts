@@ -98,10 +98,12 @@ export function buildApp(opts: AppOptions): ApiServerApp {
     delete request.raw.headers.authorization;
     if (user) {
       // --as / --as-group: authorized for the real user, then the request goes on as the one impersonated.
-      const actingAs = wantsImpersonation(request.headers)
-        ? impersonatedUser(request.raw.headersDistinct, user, opts.authorizer) : user;
-      dropImpersonationHeaders(request.headers);
-      dropImpersonationHeaders(request.raw.headers);
+      let actingAs = user;
+      if (wantsImpersonation(request.headers)) {
+        actingAs = impersonatedUser(request.raw.headersDistinct, user, opts.authorizer);
+        dropImpersonationHeaders(request.headers);
+        dropImpersonationHeaders(request.raw.headers);
+      }
       request.user = actingAs;
       const attrs = requestAttributesFrom(request.method, request.url, actingAs);
       const decision = opts.authorizer.authorize(attrs);

@@ -3,8 +3,56 @@
 // from two requests instead of one per group-version.
 import { groupVersion, groupVersions, servedResources, subresourceKinds, type ResourceInfo, type Subresource } from '../api/resources.ts';
 import type { APIResource, APIResourceList } from '../api/types.ts';
-import { metricsAPIGroup, metricsAPIResourceList, metricsGroup, metricsGroupDiscovery, metricsVersion } from '../metrics/discovery.ts';
-import { reviewAPIGroup, reviewAPIResourceList, reviewGroup, reviewGroupDiscovery, reviewVersion } from './access-review-discovery.ts';
+import { metricsDiscovery } from '../metrics/discovery.ts';
+import { reviewDiscovery } from './access-review-discovery.ts';
+
+/**
+ * A group served by handlers of its own rather than from the resource table (the access reviews, the metrics
+ * API): one version, one set of verbs for all its resources, no subresources. Listed after the built-in groups.
+ */
+export interface ExtraGroup {
+  group: string;
+  version: string;
+  verbs: string[];
+  resources: readonly { plural: string; singular: string; kind: string; namespaced: boolean }[];
+}
+
+function extraGroups(): readonly ExtraGroup[] {
+  return [reviewDiscovery, metricsDiscovery];
+}
+
+/** The group as listed in /apis (APIGroup without kind and apiVersion). */
+function extraAPIGroup(g: ExtraGroup): Record<string, unknown> {
+  const version = { groupVersion: `${g.group}/${g.version}`, version: g.version };
+  return { name: g.group, versions: [version], preferredVersion: version };
+}
+
+export function extraResourceList(g: ExtraGroup): APIResourceList {
+  return {
+    kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${g.group}/${g.version}`,
+    resources: g.resources.map((r): APIResource => ({
+      name: r.plural, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: g.verbs,
+    })),
+  };
+}
+
+/** The group's entry in an apidiscovery.k8s.io APIGroupDiscoveryList. */
+export function extraGroupDiscovery(g: ExtraGroup): Record<string, unknown> {
+  return {
+    metadata: { name: g.group },
+    versions: [{
+      version: g.version,
+      freshness: 'Current',
+      resources: g.resources.map((r) => ({
+        resource: r.plural,
+        responseKind: { group: g.group, version: g.version, kind: r.kind },
+        scope: r.namespaced ? 'Namespaced' : 'Cluster',
+        singularResource: r.singular,
+        verbs: g.verbs,
+      })),
+    }],
+  };
+}
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
   return {
@@ -28,13 +76,13 @@ export function apiGroupList(): Record<string, unknown> {
     groups: [...names.map((name) => {
       const { kind: _k, apiVersion: _a, ...group } = apiGroup(name);
       return group;
-    }), reviewAPIGroup(), metricsAPIGroup()],
+    }), ...extraGroups().map(extraAPIGroup)],
   };
 }
 
 export function apiGroupDocument(group: string): Record<string, unknown> | undefined {
-  if (group === metricsGroup) return { kind: 'APIGroup', apiVersion: 'v1', ...metricsAPIGroup() };
-  if (group === reviewGroup) return { kind: 'APIGroup', apiVersion: 'v1', ...reviewAPIGroup() };
+  const extra = extraGroups().find((g) => g.group === group);
+  if (extra) return { kind: 'APIGroup', apiVersion: 'v1', ...extraAPIGroup(extra) };
   return groupVersions().some((gv) => gv.group === group) ? apiGroup(group) : undefined;
 }
 
@@ -58,8 +106,8 @@ function subresourceEntry(ri: ResourceInfo, sub: Subresource): APIResource {
 }
 
 export function apiResourceList(group: string, version: string): APIResourceList | undefined {
-  if (group === metricsGroup && version === metricsVersion) return metricsAPIResourceList();
-  if (group === reviewGroup && version === reviewVersion) return reviewAPIResourceList();
+  const extra = extraGroups().find((g) => g.group === group && g.version === version);
+  if (extra) return extraResourceList(extra);
   const served = servedResources.filter((ri) => ri.group === group && ri.version === version);
   if (served.length === 0) return undefined;
   const list: APIResource[] = [];
@@ -102,7 +150,7 @@ export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1'): R
           }),
         })),
       })),
-    })), ...(core ? [] : [reviewGroupDiscovery(), metricsGroupDiscovery()])],
+    })), ...(core ? [] : extraGroups().map(extraGroupDiscovery))],
   };
 }
 

@@ -4,9 +4,9 @@
 // before the request goes on as the impersonated user, who is then authorized like anyone else.
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors } from '../api/errors.ts';
-import { allServiceAccountsGroup, serviceAccountUsernamePrefix } from '../serviceaccount/claims.ts';
+import { allServiceAccountsGroup, parseServiceAccountUsername } from '../serviceaccount/claims.ts';
 import { forbidden, type Authorizer, type RequestAttributes } from './authz.ts';
-import { allAuthenticatedGroup, allUnauthenticatedGroup, anonymousUserName, type UserInfo } from './user.ts';
+import { allUnauthenticatedGroup, anonymousUserName, withAuthenticatedGroup, type UserInfo } from './user.ts';
 
 const userHeader = 'impersonate-user';
 const groupHeader = 'impersonate-group';
@@ -16,16 +16,12 @@ const extraPrefix = 'impersonate-extra-';
 /** Header values as sent, one entry per header line (node joins repeated custom headers with ", " otherwise). */
 export type HeaderLists = Record<string, string[] | undefined>;
 
-export function wantsImpersonation(headers: IncomingHttpHeaders): boolean {
-  return Object.keys(headers).some((h) => h === userHeader || h === groupHeader || h === uidHeader || h.startsWith(extraPrefix));
+function isImpersonationHeader(h: string): boolean {
+  return h === userHeader || h === groupHeader || h === uidHeader || h.startsWith(extraPrefix);
 }
 
-/** `system:serviceaccount:ns:name` -> [ns, name]; anything else (or a malformed one) is a plain user name. */
-function splitServiceAccount(name: string): [string, string] | undefined {
-  if (!name.startsWith(serviceAccountUsernamePrefix)) return undefined;
-  const parts = name.slice(serviceAccountUsernamePrefix.length).split(':');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;
-  return [parts[0], parts[1]];
+export function wantsImpersonation(headers: IncomingHttpHeaders): boolean {
+  return Object.keys(headers).some(isImpersonationHeader);
 }
 
 function attributes(requestor: UserInfo, fields: Partial<RequestAttributes>): RequestAttributes {
@@ -54,14 +50,12 @@ export function impersonatedUser(headers: HeaderLists, requestor: UserInfo, auth
   }
 
   const checks: RequestAttributes[] = [];
-  let name = userName;
   let groups: string[] = [];
-  const sa = splitServiceAccount(userName);
+  const sa = parseServiceAccountUsername(userName);
   if (sa) {
-    checks.push(attributes(requestor, { resource: 'serviceaccounts', namespace: sa[0], name: sa[1] }));
+    checks.push(attributes(requestor, { resource: 'serviceaccounts', namespace: sa.namespace, name: sa.name }));
     // A ServiceAccount's groups are known; they are the default unless groups are given.
-    if (groupsAsked.length === 0) groups = [allServiceAccountsGroup, `${allServiceAccountsGroup}:${sa[0]}`];
-    name = `${serviceAccountUsernamePrefix}${sa[0]}:${sa[1]}`;
+    if (groupsAsked.length === 0) groups = [allServiceAccountsGroup, `${allServiceAccountsGroup}:${sa.namespace}`];
   } else {
     checks.push(attributes(requestor, { resource: 'users', name: userName }));
   }
@@ -82,21 +76,17 @@ export function impersonatedUser(headers: HeaderLists, requestor: UserInfo, auth
   }
 
   // The impersonated user is authenticated unless it is the anonymous one (or the groups say otherwise).
-  if (name !== anonymousUserName) {
-    if (!groups.includes(allAuthenticatedGroup) && !groups.includes(allUnauthenticatedGroup)) groups.push(allAuthenticatedGroup);
-  } else if (!groups.includes(allUnauthenticatedGroup)) {
-    groups.push(allUnauthenticatedGroup);
-  }
-  return {
-    name, groups,
+  if (userName === anonymousUserName && !groups.includes(allUnauthenticatedGroup)) groups.push(allUnauthenticatedGroup);
+  return withAuthenticatedGroup({
+    name: userName, groups,
     ...(uid ? { uid } : {}),
     ...(Object.keys(extras).length > 0 ? { extra: extras } : {}),
-  };
+  });
 }
 
 /** Impersonation headers stop here, as kube removes them: nothing downstream may act on them again. */
 export function dropImpersonationHeaders(headers: IncomingHttpHeaders): void {
   for (const h of Object.keys(headers)) {
-    if (h === userHeader || h === groupHeader || h === uidHeader || h.startsWith(extraPrefix)) delete headers[h];
+    if (isImpersonationHeader(h)) delete headers[h];
   }
 }

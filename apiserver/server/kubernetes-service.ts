@@ -6,9 +6,10 @@
 // Service, with no managed-by label and no owner) and marks the Endpoints skip-mirror so no controller copies them.
 import type { Logger } from 'pino';
 import type { EndpointSubset, ServicePort } from 'kubernetes-types/core/v1.d.ts';
+import { serviceNameLabel } from '../api/endpoint-slices.ts';
 import { ApiError } from '../api/errors.ts';
 import { resourceFor, type ResourceInfo } from '../api/resources.ts';
-import type { EndpointSlice, Endpoints, KubeObject, Service, StoredObject } from '../api/types.ts';
+import type { EndpointSlice, Endpoints, KubeObject, Service } from '../api/types.ts';
 import { semanticEqual } from '../api/validation/common.ts';
 import { nonSpecialIPErrors } from '../api/validation/endpoints.ts';
 import { objectKey } from '../registry/keys.ts';
@@ -42,7 +43,7 @@ function desiredSubsets(o: KubernetesServiceOptions): EndpointSubset[] {
 
 /** Creates the Service, or puts its type and ports back (as kube does: other fields are the admin's business). */
 export async function ensureKubernetesService(o: KubernetesServiceOptions): Promise<void> {
-  const current = await getOrUndefined(o.registry, services);
+  const current = await o.registry.find(services, namespace, name);
   if (!current) {
     const service: Service = {
       apiVersion: 'v1', kind: 'Service',
@@ -69,7 +70,7 @@ export async function ensureKubernetesService(o: KubernetesServiceOptions): Prom
 export async function ensureKubernetesEndpoints(o: KubernetesServiceOptions): Promise<void> {
   const subsets = desiredSubsets(o);
   const labels = { 'endpointslice.kubernetes.io/skip-mirror': 'true' };
-  const current = await getOrUndefined(o.registry, endpoints);
+  const current = await o.registry.find(endpoints, namespace, name);
   if (!current) {
     const ep: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels }, subsets };
     await createIgnoringExists(o.registry, endpoints, ep as KubeObject);
@@ -88,7 +89,7 @@ export async function ensureKubernetesEndpoints(o: KubernetesServiceOptions): Pr
 function desiredSlice(o: KubernetesServiceOptions): EndpointSlice {
   return {
     apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-    metadata: { name, namespace, labels: { 'kubernetes.io/service-name': name } },
+    metadata: { name, namespace, labels: { [serviceNameLabel]: name } },
     addressType: o.advertiseAddress.includes(':') ? 'IPv6' : 'IPv4',
     endpoints: [{ addresses: [o.advertiseAddress], conditions: { ready: true } }],
     ports: [{ name: 'https', port: o.securePort, protocol: 'TCP' }],
@@ -99,9 +100,9 @@ function desiredSlice(o: KubernetesServiceOptions): EndpointSlice {
  * Creates the EndpointSlice, or puts its endpoints, ports and labels back. The address type cannot change in place,
  * so a slice of the other family is deleted and created again.
  */
-export async function ensureKubernetesEndpointSlice(o: KubernetesServiceOptions): Promise<void> {
+async function ensureKubernetesEndpointSlice(o: KubernetesServiceOptions): Promise<void> {
   const desired = desiredSlice(o);
-  const current = await getOrUndefined(o.registry, endpointSlices) as unknown as EndpointSlice | undefined;
+  const current = await o.registry.find(endpointSlices, namespace, name) as unknown as EndpointSlice | undefined;
   if (current && current.addressType !== desired.addressType) {
     try {
       await o.registry.delete(endpointSlices, namespace, name, { preconditions: { uid: current.metadata?.uid } });
@@ -200,15 +201,6 @@ export async function keepKubernetesService(o: KubernetesServiceOptions): Promis
     for (const stop of stopWatches.values()) stop();
     if (retry) clearTimeout(retry);
   };
-}
-
-async function getOrUndefined(registry: Registry, ri: ResourceInfo): Promise<StoredObject | undefined> {
-  try {
-    return await registry.get(ri, namespace, name);
-  } catch (e) {
-    if (e instanceof ApiError && e.code === 404) return undefined;
-    throw e;
-  }
 }
 
 async function createIgnoringExists(registry: Registry, ri: ResourceInfo, obj: KubeObject): Promise<void> {

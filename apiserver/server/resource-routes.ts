@@ -83,9 +83,8 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
     throw errors.pathNotFound(pathname);
   }
 
-  const isDryRun = dryRun(q.dryRun);
   const opts: WriteOptions = {
-    dryRun: isDryRun,
+    dryRun: dryRun(q.dryRun),
     admit: async (a: AdmissionAttributes) => {
       await admitNamespaceLifecycle(ctx.store, a);
       if (ctx.escalation) admitRBACWrite(ctx.escalation, request.user, a);
@@ -99,7 +98,7 @@ async function handle(ctx: ResourceContext, request: FastifyRequest, reply: Fast
         await ctx.leases.check(ctx.store, fence);
       }
       // Last, as in kube: it charges the quotas, so nothing after it may still refuse the write.
-      await admitResourceQuota(ctx.store, a, { dryRun: isDryRun });
+      await admitResourceQuota(ctx.store, a);
     },
   };
   const name = info.name;

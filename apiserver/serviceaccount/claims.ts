@@ -46,6 +46,17 @@ export function serviceAccountUsername(namespace: string, name: string): string 
   return `${serviceAccountUsernamePrefix}${namespace}:${name}`;
 }
 
+/**
+ * `system:serviceaccount:ns:name` -> its namespace and name; anything else (another user, or a malformed one with
+ * an empty or extra part) is not a ServiceAccount's name.
+ */
+export function parseServiceAccountUsername(username: string): { namespace: string; name: string } | undefined {
+  if (!username.startsWith(serviceAccountUsernamePrefix)) return undefined;
+  const parts = username.slice(serviceAccountUsernamePrefix.length).split(':');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;
+  return { namespace: parts[0], name: parts[1] };
+}
+
 export interface ClaimsInput {
   issuer: string;
   audiences: string[];

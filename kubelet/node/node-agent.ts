@@ -2,6 +2,7 @@
 // heartbeat the node lifecycle controller watches), and report node status when a condition changes or at least
 // every 5 minutes (kubelet's nodeStatusUpdateFrequency / nodeStatusReportFrequency).
 import type { Logger } from 'pino';
+import { nodeLeaseNamespace as leaseNamespace } from '../../apiserver/api/kubelet-labels.ts';
 import { resourceFor } from '../../apiserver/api/resources.ts';
 import type { Lease, Node } from '../../apiserver/api/types.ts';
 import { ApiStatusError, isConflict, isNotFound, type RestClient } from '../../apiserver/client/index.ts';
@@ -11,7 +12,6 @@ import { buildNode, conditionsChanged, nodeLabels, nodeStatus, observePressure, 
 
 const nodes = resourceFor('', 'v1', 'nodes')!;
 const leases = resourceFor('coordination.k8s.io', 'v1', 'leases')!;
-export const leaseNamespace = 'kube-node-lease';
 /** kubelet's nodeLeaseDurationSeconds; the Lease is renewed every quarter of it (NodeLeaseRenewIntervalFraction). */
 export const defaultLeaseDurationSeconds = 40;
 

@@ -7,13 +7,9 @@ import { compareQuantity, parseQuantity, value } from '../quantity.ts';
 import type { ResourceRequirements } from '../types.ts';
 import { child, index, key } from './common.ts';
 import { isDNS1123Label } from './names.ts';
-import { readQuantity, validateContainerResourceName, validateResourceQuantity, type Quantity } from './resources.ts';
+import { isNativeResource, readQuantity, validateContainerResourceName, validateResourceQuantity, type Quantity } from './resources.ts';
 
 const hugePagesPrefix = 'hugepages-';
-
-function isNativeResource(name: string): boolean {
-  return !name.includes('/') || name.includes('kubernetes.io/');
-}
 
 /** Extended resources (vendor/device) and huge pages are handed out whole: no overcommit. */
 function isOvercommitAllowed(name: string): boolean {

@@ -58,13 +58,13 @@ export function validateClusterRoleBinding(binding: ClusterRoleBinding): FieldEr
   return validateBinding(binding.roleRef, binding.subjects, ['ClusterRole'], false);
 }
 
-export function validateRoleBindingUpdate(binding: RoleBinding, old: RoleBinding): FieldError[] {
+/** An update of either kind of binding: its roleRef may not change. */
+export function validateBindingUpdate(binding: RoleBinding | ClusterRoleBinding, old: RoleBinding | ClusterRoleBinding): FieldError[] {
   return roleRefUnchanged(binding.roleRef, old.roleRef);
 }
 
-export function validateClusterRoleBindingUpdate(binding: ClusterRoleBinding, old: ClusterRoleBinding): FieldError[] {
-  return roleRefUnchanged(binding.roleRef, old.roleRef);
-}
+export const validateRoleBindingUpdate: (binding: RoleBinding, old: RoleBinding) => FieldError[] = validateBindingUpdate;
+export const validateClusterRoleBindingUpdate: (binding: ClusterRoleBinding, old: ClusterRoleBinding) => FieldError[] = validateBindingUpdate;
 
 function validateBinding(
   roleRef: RoleRef | undefined, subjects: Subject[] | undefined, kinds: string[], namespaced: boolean,
@@ -100,10 +100,13 @@ export function validateSubject(subject: Subject, namespaced: boolean, path: str
   return errs;
 }
 
+/** Whether two roleRefs name the same role (a missing field counts as empty). */
+export function sameRoleRef(a: RoleRef | undefined, b: RoleRef | undefined): boolean {
+  return (a?.apiGroup ?? '') === (b?.apiGroup ?? '') && (a?.kind ?? '') === (b?.kind ?? '') && (a?.name ?? '') === (b?.name ?? '');
+}
+
 function roleRefUnchanged(roleRef: RoleRef | undefined, old: RoleRef | undefined): FieldError[] {
-  const same = (roleRef?.apiGroup ?? '') === (old?.apiGroup ?? '') && (roleRef?.kind ?? '') === (old?.kind ?? '')
-    && (roleRef?.name ?? '') === (old?.name ?? '');
-  if (same) return [];
+  if (sameRoleRef(roleRef, old)) return [];
   // kube prints the internal struct with %#v: rbac.RoleRef{APIGroup:"...", Kind:"...", Name:"..."}.
   const printed = `rbac.RoleRef{APIGroup:${goQuote(roleRef?.apiGroup ?? '')}, Kind:${goQuote(roleRef?.kind ?? '')}, Name:${goQuote(roleRef?.name ?? '')}}`;
   return [fieldError.invalid('roleRef', new GoValue(printed), 'cannot change roleRef')];

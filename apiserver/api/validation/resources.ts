@@ -49,7 +49,7 @@ function isHugePages(name: string): boolean {
 }
 
 /** Names in the kubernetes.io domain, or without a domain, belong to Kubernetes itself. */
-function isNativeResource(name: string): boolean {
+export function isNativeResource(name: string): boolean {
   return !name.includes('/') || name.includes('kubernetes.io/');
 }
 

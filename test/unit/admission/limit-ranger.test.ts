@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { admitLimitRanger } from '../../../apiserver/admission/limit-ranger.ts';
 import {
-  aggregateMessage, applyLimitRangeDefaults, claimLimitViolations, limitRangerAnnotation, podLimitViolations,
+  applyLimitRangeDefaults, claimLimitViolations, limitRangerAnnotation, podLimitViolations,
 } from '../../../apiserver/admission/limit-range-rules.ts';
 import { defaultLimitRange } from '../../../apiserver/api/defaults/core.ts';
 import { defaultPod } from '../../../apiserver/api/defaults/pod.ts';
-import { ApiError } from '../../../apiserver/api/errors.ts';
+import { aggregateMessages, ApiError } from '../../../apiserver/api/errors.ts';
 import { resourceFor } from '../../../apiserver/api/resources.ts';
 import type { LimitRange, PersistentVolumeClaim, Pod, StoredObject } from '../../../apiserver/api/types.ts';
 import type { AdmissionAttributes } from '../../../apiserver/registry/registry.ts';
@@ -56,9 +56,9 @@ describe('podLimitViolations', () => {
     const lr = limitRange({ type: 'Container', max: { cpu: '500m', memory: '1Gi' } });
     const cpu = podLimitViolations(lr, pod([{ name: 'app', image: 'x', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } } }]));
     assert.deepEqual(cpu, ['maximum cpu usage per Container is 500m, but limit is 1']);
-    assert.equal(aggregateMessage(cpu), 'maximum cpu usage per Container is 500m, but limit is 1');
+    assert.equal(aggregateMessages(cpu), 'maximum cpu usage per Container is 500m, but limit is 1');
     const both = podLimitViolations(lr, pod([{ name: 'app', image: 'x', resources: { limits: { cpu: '1', memory: '2Gi' } } }]));
-    assert.equal(aggregateMessage(both), '[maximum cpu usage per Container is 500m, but limit is 1, maximum memory usage per Container is 1Gi, but limit is 2Gi]');
+    assert.equal(aggregateMessages(both), '[maximum cpu usage per Container is 500m, but limit is 1, maximum memory usage per Container is 1Gi, but limit is 2Gi]');
     assert.deepEqual(podLimitViolations(lr, pod([{ name: 'app', image: 'x' }])), [
       'maximum cpu usage per Container is 500m.  No limit is specified', 'maximum memory usage per Container is 1Gi.  No limit is specified',
     ]);

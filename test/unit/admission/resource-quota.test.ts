@@ -91,7 +91,7 @@ describe('admitResourceQuota', async () => {
     const cm = (name: string): AdmissionAttributes => ({
       operation: 'CREATE', ri: configMaps, namespace: 'dry', name, subresource: '', object: { metadata: { name } },
     });
-    await admitResourceQuota(store, cm('one'), { dryRun: true });
+    await admitResourceQuota(store, { ...cm('one'), dryRun: true });
     assert.deepEqual(await usedOf(store, 'dry', 'q'), { 'count/configmaps': '0', configmaps: '0' });
     await admitResourceQuota(store, cm('one'));
     assert.deepEqual(await usedOf(store, 'dry', 'q'), { 'count/configmaps': '1', configmaps: '1' });
